@@ -1,0 +1,342 @@
+/*
+ * pcp-container.h - find the containers of a Linux host from its cgroups and
+ * read their accounting.  The public API of libpcp-container.
+ *
+ * Conventions (hold for every function below unless it says otherwise):
+ *  - int returns are >= 0 on success (a count or a flag), a negative errno on
+ *    failure.  Output parameters are named ret_*, come last and are left
+ *    untouched on failure.
+ *  - Every *_new()/*_load() has a *_free() that accepts NULL.
+ *  - A returned const char * or struct pointer is borrowed: it stays valid
+ *    until its owner is next refreshed or freed.
+ *  - The library never logs and never prints; it keeps no static state, so
+ *    two instances (say two sysroots in one test) do not interfere.
+ *  - Every file the library reads is opened relative to a sysroot directory
+ *    fd, so tests point it at fixture trees (PCC_SYSROOT in the environment).
+ *  - A cgroup or process that disappears while it is being read is normal:
+ *    it is reported as -ENOENT/-ENODEV by the reader, never as corruption.
+ */
+#ifndef PCP_CONTAINER_H
+#define PCP_CONTAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ sysroot */
+
+/*
+ * pcc_sysroot_open - open the directory that stands for "/".
+ * prefix NULL means $PCC_SYSROOT if set and non-empty, else "/".
+ * Returns an O_PATH|O_DIRECTORY|O_CLOEXEC fd (>= 0) owned by the caller,
+ * or -errno.
+ */
+int pcc_sysroot_open(const char *prefix);
+
+/*
+ * pcc_sysroot_openat - open an absolute host path (e.g. "/proc/self/mountinfo")
+ * below the sysroot fd.  flags are or-ed with O_CLOEXEC.  Returns an fd or
+ * -errno.
+ */
+int pcc_sysroot_openat(int rootfd, const char *abspath, int flags);
+
+/*
+ * pcc_read_fd - read what an fd holds from offset 0 into *buf (grown with
+ * realloc as needed, up to max bytes, NUL-terminated).  *buf and *cap are the
+ * caller's reusable buffer (start with NULL/0).  Returns the length read,
+ * -EFBIG if the content exceeds max, or -errno.
+ */
+ssize_t pcc_read_fd(int fd, char **buf, size_t *cap, size_t max);
+
+/* Same, for a path under the sysroot; opens and closes the file. */
+ssize_t pcc_read_file(int rootfd, const char *abspath, char **buf, size_t *cap,
+		      size_t max);
+
+/* ------------------------------------------------------------------ mounts */
+
+enum pcc_layout {
+	PCC_LAYOUT_NONE = 0,	/* no cgroup filesystem mounted */
+	PCC_LAYOUT_V1,		/* only v1 hierarchies */
+	PCC_LAYOUT_V2,		/* only the unified (v2) hierarchy */
+	PCC_LAYOUT_HYBRID,	/* v1 controllers plus a cgroup2 mount */
+};
+
+/* Controllers (and v1 named hierarchies) this library reads or walks. */
+enum pcc_ctrl {
+	PCC_CTRL_CPU = 0,
+	PCC_CTRL_CPUACCT,
+	PCC_CTRL_MEMORY,
+	PCC_CTRL_IO,		/* v1 "blkio", v2 "io" */
+	PCC_CTRL_PIDS,
+	PCC_CTRL_PSI,		/* pressure files: always the v2 hierarchy */
+	PCC_CTRL_SYSTEMD,	/* v1 name=systemd, walked for discovery only */
+	PCC_NCTRL
+};
+
+struct pcc_hier {
+	char *mount;		/* mount point as the host sees it, e.g. /sys/fs/cgroup/memory */
+	char *root;		/* mountinfo root field, "/" on the host */
+	int version;		/* 1 or 2 */
+	unsigned ctrls;		/* bitmask of 1u << enum pcc_ctrl served here */
+	int dirfd;		/* O_PATH fd of the mount point below the sysroot, or -1 */
+};
+
+struct pcc_mounts {
+	enum pcc_layout layout;
+	size_t nhier;			/* entries in hier, <= 32 */
+	struct pcc_hier *hier;		/* one per distinct hierarchy, never NULL if nhier */
+	int by_ctrl[PCC_NCTRL];		/* index into hier reading each controller, -1 if none */
+};
+
+/*
+ * pcc_mounts_parse - build the layout from the text of a mountinfo file.
+ * Pure: opens nothing (dirfd fields are -1).  v2 controllers are taken from
+ * unified_controllers (the text of the v2 root's cgroup.controllers, may be
+ * NULL).  A v1 controller wins over the same controller on v2; pressure
+ * always comes from v2.  Returns 0 and *ret_mounts (caller frees), -EINVAL
+ * on text that is not mountinfo, -ENOMEM.
+ */
+int pcc_mounts_parse(const char *mountinfo, const char *unified_controllers,
+		     struct pcc_mounts **ret_mounts);
+
+/*
+ * pcc_mounts_load - read <sysroot>/proc/self/mountinfo, parse it, and open
+ * each hierarchy's mount point below rootfd.  Returns 0 or -errno.
+ */
+int pcc_mounts_load(int rootfd, struct pcc_mounts **ret_mounts);
+
+void pcc_mounts_free(struct pcc_mounts *m);
+const char *pcc_layout_name(enum pcc_layout layout);
+
+/* ------------------------------------------------------------------ cid */
+
+enum pcc_engine {
+	PCC_ENGINE_NONE = 0,
+	PCC_ENGINE_DOCKER,
+	PCC_ENGINE_PODMAN,
+	PCC_ENGINE_CONTAINERD,
+	PCC_ENGINE_CRIO,
+	PCC_ENGINE_KUBERNETES,	/* kubepods cgroupfs layout: runtime unknown from the path */
+	PCC_ENGINE_LXC,
+	PCC_ENGINE_NSPAWN,	/* systemd-nspawn and other machined guests */
+	PCC_NENGINE
+};
+
+#define PCC_ID_MAX	64	/* hex characters in a full container id */
+#define PCC_NAME_MAX	255	/* bytes in a name taken from a cgroup path */
+
+struct pcc_cid {
+	enum pcc_engine engine;
+	char id[PCC_ID_MAX + 1];	/* lower-case hex id, "" if the engine names, not numbers, containers */
+	char name[PCC_NAME_MAX + 1];	/* raw name from the path (lxc, nspawn), "" if none; not sanitized */
+	char pod_uid[40];		/* kubernetes pod uid with '-' as in the API, "" if none */
+	long uid;			/* rootless owner from user@<uid>.service, -1 if none */
+};
+
+/*
+ * pcc_cid_classify - decide whether a cgroup path (relative to its hierarchy,
+ * leading '/', as in /proc/PID/cgroup) is a container's own cgroup.
+ * Returns 1 and fills *ret_cid for a container; 0 for a cgroup that is not one
+ * (a slice, a pod, a conmon or monitor cgroup; the walk descends into it);
+ * -EINVAL for a NULL or relative path.  Cgroups below a container's cgroup
+ * are not classified: the walker stops at the container.
+ */
+int pcc_cid_classify(const char *path, struct pcc_cid *ret_cid);
+
+const char *pcc_engine_name(enum pcc_engine engine);
+
+/*
+ * pcc_name_sanitize - copy src (srclen bytes, not necessarily NUL-terminated
+ * or valid UTF-8) into dst as a name safe for PCP instance names and JSON
+ * labels: printable ASCII except space, '"', '\'' and '\\' is kept, every
+ * other byte becomes "\xHH" (so distinct inputs stay distinct), and the
+ * result is cut at dstlen-1 bytes (never inside an escape).  Returns the
+ * length written, -EINVAL if dstlen < 1.
+ */
+int pcc_name_sanitize(const char *src, size_t srclen, char *dst, size_t dstlen);
+
+/* ------------------------------------------------------------------ discovery */
+
+struct pcc_container {
+	char *path;		/* cgroup path as in /proc/PID/cgroup, never NULL */
+	struct pcc_cid cid;
+	char *name;		/* instance name: sanitized cid.name, else the 12-hex short id */
+	uint32_t present;	/* bitmask of mounts->hier indexes where the cgroup exists */
+	void *priv;		/* the owner's per-container state; see pcc_set_ops */
+};
+
+struct pcc_set_ops {
+	/* called after a container is added; may set c->priv.  Nonzero return is
+	 * ignored by the library (the caller logs). */
+	int (*added)(struct pcc_container *c, void *arg);
+	/* called before a container is freed: release c->priv */
+	void (*removed)(struct pcc_container *c, void *arg);
+	void *arg;
+};
+
+struct pcc_set_stats {
+	uint64_t full_scans;	/* walks of every hierarchy */
+	uint64_t partial_scans;	/* rescans of one directory after an inotify event */
+	uint64_t events;	/* inotify events consumed */
+	uint64_t dirs_walked;	/* directories read by all scans */
+	uint32_t watches;	/* inotify watches held now */
+	uint32_t overflows;	/* IN_Q_OVERFLOW or watch-limit fallbacks to full scans */
+};
+
+struct pcc_set;
+
+/*
+ * pcc_set_new - a container set over the hierarchies of m (borrowed: m must
+ * outlive the set).  Nothing is walked until the first pcc_set_refresh.
+ * rescan_secs is the period of the safety full rescan (0: never).
+ */
+int pcc_set_new(const struct pcc_mounts *m, const struct pcc_set_ops *ops,
+		unsigned rescan_secs, struct pcc_set **ret_set);
+void pcc_set_free(struct pcc_set *s);
+
+/*
+ * pcc_set_refresh - bring the set up to date: the first call walks every
+ * hierarchy; later calls drain pending inotify events and rescan only the
+ * directories they name, plus a full walk when rescan_secs have passed or
+ * the inotify queue overflowed.  Cheap (one non-blocking read) when nothing
+ * changed.  Returns the number of containers added plus removed, or -errno.
+ */
+int pcc_set_refresh(struct pcc_set *s);
+
+/* The inotify fd, for callers that poll (-1 if inotify is unavailable). */
+int pcc_set_fd(const struct pcc_set *s);
+
+size_t pcc_set_count(const struct pcc_set *s);
+/* i-th container in [0, count), borrowed until the next refresh. */
+struct pcc_container *pcc_set_at(const struct pcc_set *s, size_t i);
+/* Lookup by cgroup path, NULL if unknown. */
+struct pcc_container *pcc_set_find(const struct pcc_set *s, const char *path);
+void pcc_set_get_stats(const struct pcc_set *s, struct pcc_set_stats *ret_stats);
+
+/* ------------------------------------------------------------------ accounting */
+
+/*
+ * Every statistic the accounting readers produce.  All values are uint64_t
+ * in the unit named; "x100" values carry two decimals (the kernel's pressure
+ * averages).  PCC_UNLIMITED marks a limit the kernel reports as none.
+ */
+enum pcc_stat {
+	/* cpu */
+	PCC_CPU_USAGE = 0,	/* ns */
+	PCC_CPU_USER,		/* ns */
+	PCC_CPU_SYSTEM,		/* ns */
+	PCC_CPU_NR_PERIODS,
+	PCC_CPU_NR_THROTTLED,
+	PCC_CPU_THROTTLED,	/* ns */
+	PCC_CPU_QUOTA,		/* us per period, PCC_UNLIMITED if none */
+	PCC_CPU_PERIOD,		/* us */
+	PCC_CPU_SHARES,		/* v1 cpu.shares (v2: converted from weight) */
+	PCC_CPU_WEIGHT,		/* v2 cpu.weight (v1: converted from shares) */
+	/* memory */
+	PCC_MEM_USAGE,		/* bytes */
+	PCC_MEM_LIMIT,		/* bytes, PCC_UNLIMITED if none */
+	PCC_MEM_RSS,		/* bytes: v1 total_rss, v2 anon */
+	PCC_MEM_CACHE,		/* bytes: v1 total_cache, v2 file */
+	PCC_MEM_INACTIVE_FILE,	/* bytes */
+	PCC_MEM_SWAP,		/* bytes */
+	PCC_MEM_FAILCNT,	/* v1 only */
+	PCC_MEM_EV_LOW,		/* v2 memory.events */
+	PCC_MEM_EV_HIGH,
+	PCC_MEM_EV_MAX,
+	PCC_MEM_EV_OOM,		/* v2; v1 has no count */
+	PCC_MEM_EV_OOM_KILL,	/* v2 memory.events, v1 memory.oom_control */
+	/* io, summed over devices */
+	PCC_IO_READ_BYTES,
+	PCC_IO_WRITE_BYTES,
+	PCC_IO_READS,
+	PCC_IO_WRITES,
+	/* pids */
+	PCC_PIDS_CURRENT,
+	PCC_PIDS_LIMIT,		/* PCC_UNLIMITED if "max" */
+	/* pressure: {cpu,memory,io} x {some,full} x {avg10,avg60,avg300 (x100), total (us)} */
+	PCC_PSI_FIRST,
+	PCC_PSI_LAST = PCC_PSI_FIRST + 3 * 2 * 4 - 1,
+	PCC_NSTAT
+};
+
+#define PCC_UNLIMITED	UINT64_MAX
+#define PCC_PSI_STAT(res, full, field) \
+	((enum pcc_stat)(PCC_PSI_FIRST + ((res) * 2 + (full)) * 4 + (field)))
+enum pcc_psi_res { PCC_PSI_CPU = 0, PCC_PSI_MEMORY, PCC_PSI_IO };
+enum pcc_psi_field { PCC_PSI_AVG10 = 0, PCC_PSI_AVG60, PCC_PSI_AVG300, PCC_PSI_TOTAL };
+
+/* A set of statistics, as a bitmap. */
+struct pcc_statset {
+	uint64_t bits[(PCC_NSTAT + 63) / 64];
+};
+static inline void pcc_statset_add(struct pcc_statset *s, enum pcc_stat st)
+{ s->bits[st / 64] |= 1ull << (st % 64); }
+static inline bool pcc_statset_has(const struct pcc_statset *s, enum pcc_stat st)
+{ return (s->bits[st / 64] >> (st % 64)) & 1; }
+
+/* Per block device io of one container. */
+struct pcc_iodev {
+	unsigned major, minor;
+	uint64_t rbytes, wbytes, rios, wios;
+};
+
+/* One reading of one container. */
+struct pcc_sample {
+	struct pcc_statset have;	/* which v[] entries hold a value */
+	uint64_t v[PCC_NSTAT];
+	size_t niodev;			/* entries in iodev; set when any PCC_IO_* was asked */
+	struct pcc_iodev *iodev;	/* owned by the sample; pcc_sample_release() */
+	size_t iodev_cap;
+};
+
+void pcc_sample_release(struct pcc_sample *s);	/* frees iodev; the struct may be reused */
+
+struct pcc_acct;	/* per-container reader: which files exist, kept fds */
+
+/*
+ * Kept-fd policy shared by all readers of one owner: at most max cgroup
+ * files are held open (pread at offset 0 on each fetch); past it a file is
+ * opened, read and closed on each read.  The owner zeroes held and sets max.
+ */
+struct pcc_fdbudget {
+	unsigned max;		/* fds the readers may keep open */
+	unsigned held;		/* fds they keep open now */
+};
+
+/*
+ * pcc_acct_new - a reader for the cgroup at path in each hierarchy of m
+ * (m and budget borrowed, both must outlive the reader).  Opens nothing yet.
+ * Returns 0 or -ENOMEM/-EINVAL.
+ */
+int pcc_acct_new(const struct pcc_mounts *m, const char *path,
+		 struct pcc_fdbudget *budget, struct pcc_acct **ret_acct);
+void pcc_acct_free(struct pcc_acct *a);
+
+/*
+ * pcc_acct_read - read the files behind the statistics in want (and only
+ * those), filling out->v/have for every statistic the kernel provides here.
+ * out->have is cleared first; out->iodev is reused.  Returns the number of
+ * statistics filled; -ENOENT if the cgroup has gone from every hierarchy;
+ * other -errno only for allocation failure.  A missing or malformed file
+ * leaves its statistics out of out->have.
+ */
+int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
+		  struct pcc_sample *out);
+
+/*
+ * pcc_blkdev_name - the kernel name of a block device (sda, dm-0...) from
+ * <sysroot>/sys/dev/block/M:m/uevent into dst; "M:m" if unknown.
+ * Returns the length written or -errno.
+ */
+int pcc_blkdev_name(int rootfd, unsigned major, unsigned minor, char *dst,
+		    size_t dstlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PCP_CONTAINER_H */
