@@ -6,7 +6,7 @@
  *  - int returns are >= 0 on success (a count or a flag), a negative errno on
  *    failure.  Output parameters are named ret_*, come last and are left
  *    untouched on failure.
- *  - Every *_new()/*_load() has a *_free() that accepts NULL.
+ *  - Every constructor (_new, _load) has a _free() that accepts NULL.
  *  - A returned const char * or struct pointer is borrowed: it stays valid
  *    until its owner is next refreshed or freed.
  *  - The library never logs and never prints; it keeps no static state, so
@@ -53,7 +53,15 @@ int pcc_sysroot_openat(int rootfd, const char *abspath, int flags);
  */
 ssize_t pcc_read_fd(int fd, char **buf, size_t *cap, size_t max);
 
-/* Same, for a path under the sysroot; opens and closes the file. */
+/*
+ * pcc_read_cgfile - the same for a cgroup interface file, which the kernel
+ * generates in one piece: a read shorter than the buffer is the whole file,
+ * so the usual cost is a single pread(fd, buf, cap, 0).  Not for /proc/net
+ * files (several records per read).
+ */
+ssize_t pcc_read_cgfile(int fd, char **buf, size_t *cap, size_t max);
+
+/* pcc_read_fd for a path under the sysroot; opens and closes the file. */
 ssize_t pcc_read_file(int rootfd, const char *abspath, char **buf, size_t *cap,
 		      size_t max);
 
