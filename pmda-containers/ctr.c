@@ -1,0 +1,194 @@
+/*
+ * ctr.c - per-container state of pmdacontainers and its instance domains.
+ *
+ * The library's container set calls ctr_added()/ctr_removed() as it sees
+ * cgroups come and go; here they become instances of the container indom
+ * (pmdaCache, persisted so numbers survive restarts) and, once a reading
+ * shows a container's block devices, instances "<container>::<device>" of
+ * the device indom.  A removed container's instances are hidden, not
+ * deleted, so their numbers are never given to another container's name.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmda.h"
+
+static void *active(pmInDom indom, int inst)
+{
+	void *priv = NULL;
+
+	if (pmdaCacheLookup(indom, inst, NULL, &priv) != PMDA_CACHE_ACTIVE)
+		return NULL;
+	return priv;
+}
+
+struct ctr *ctr_lookup(int inst)
+{
+	return active(pmda.indom[INDOM_CTR], inst);
+}
+
+struct ctrdev *ctrdev_lookup(int inst)
+{
+	return active(pmda.indom[INDOM_DEV], inst);
+}
+
+/*
+ * An instance name no active instance has.  Two engines may use one name
+ * (an LXC "web" and an nspawn "web"): the later one is told apart by its
+ * engine, and if that is taken too, by its cgroup path's short id.
+ */
+static char *unique_name(const struct pcc_container *c)
+{
+	pmInDom indom = pmda.indom[INDOM_CTR];
+	char *name;
+	int inst;
+
+	if (pmdaCacheLookupName(indom, c->name, &inst, NULL) != PMDA_CACHE_ACTIVE)
+		return strdup(c->name);
+	if (asprintf(&name, "%s@%s", c->name, pcc_engine_name(c->cid.engine)) < 0)
+		return NULL;
+	if (pmdaCacheLookupName(indom, name, &inst, NULL) != PMDA_CACHE_ACTIVE)
+		return name;
+	free(name);
+	if (asprintf(&name, "%s@%.12s", c->name, c->cid.id[0] ? c->cid.id : "dup") < 0)
+		return NULL;
+	return name;
+}
+
+static void ctr_free(struct ctr *t)
+{
+	if (t == NULL)
+		return;
+	pcc_acct_free(t->acct);
+	pcc_sample_release(&t->sample);
+	free(t->devs);
+	free(t->path);
+	free(t->name);
+	free(t);
+}
+
+int ctr_added(struct pcc_container *c, void *arg)
+{
+	struct ctr *t;
+	int rc;
+
+	(void)arg;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return -ENOMEM;
+	t->path = strdup(c->path);
+	t->name = unique_name(c);
+	if (t->path == NULL || t->name == NULL) {
+		ctr_free(t);
+		return -ENOMEM;
+	}
+	memcpy(t->id, c->cid.id, sizeof(t->id));
+	t->engine = c->cid.engine;
+	rc = pcc_acct_new(pmda.mounts, t->path, &pmda.budget, &t->acct);
+	if (rc < 0) {
+		pmNotifyErr(LOG_ERR, "%s: accounting reader: %s", t->path, pmErrStr(rc));
+		ctr_free(t);
+		return rc;
+	}
+	t->inst = pmdaCacheStore(pmda.indom[INDOM_CTR], PMDA_CACHE_ADD, t->name, t);
+	if (t->inst < 0) {
+		pmNotifyErr(LOG_ERR, "%s: instance \"%s\": %s", t->path, t->name,
+			    pmErrStr(t->inst));
+		ctr_free(t);
+		return -EINVAL;
+	}
+	c->priv = t;
+	pmda.cache_dirty = 1;
+	if (pmDebugOptions.appl0)
+		pmNotifyErr(LOG_DEBUG, "container %s added: %s [%d]", t->path, t->name, t->inst);
+	return 0;
+}
+
+void ctr_removed(struct pcc_container *c, void *arg)
+{
+	struct ctr *t = c->priv;
+	size_t i;
+
+	(void)arg;
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->ndevs; i++) {
+		pmdaCacheStore(pmda.indom[INDOM_DEV], PMDA_CACHE_HIDE, t->devs[i]->name, NULL);
+		free(t->devs[i]->name);
+		free(t->devs[i]);
+	}
+	pmdaCacheStore(pmda.indom[INDOM_CTR], PMDA_CACHE_HIDE, t->name, NULL);
+	if (pmDebugOptions.appl0)
+		pmNotifyErr(LOG_DEBUG, "container %s removed: %s [%d]", t->path, t->name, t->inst);
+	ctr_free(t);
+	c->priv = NULL;
+	pmda.cache_dirty = 1;
+}
+
+/* Make sure each device in t's sample has its instance. */
+static void ctr_devices(struct ctr *t)
+{
+	const struct pcc_sample *s = &t->sample;
+	struct ctrdev *dv, **devs;
+	char dev[64];
+	size_t i, j;
+
+	for (i = 0; i < s->niodev; i++) {
+		for (j = 0; j < t->ndevs; j++)
+			if (t->devs[j]->major == s->iodev[i].major &&
+			    t->devs[j]->minor == s->iodev[i].minor)
+				break;
+		if (j < t->ndevs)
+			continue;
+		devs = realloc(t->devs, (t->ndevs + 1) * sizeof(*devs));
+		if (devs == NULL)
+			return;
+		t->devs = devs;
+		if ((dv = calloc(1, sizeof(*dv))) == NULL)
+			return;
+		dv->ctr = t;
+		dv->major = s->iodev[i].major;
+		dv->minor = s->iodev[i].minor;
+		if (pcc_blkdev_name(pmda.rootfd, dv->major, dv->minor, dev, sizeof(dev)) < 0)
+			snprintf(dev, sizeof(dev), "%u:%u", dv->major, dv->minor);
+		if (asprintf(&dv->name, "%s::%s", t->name, dev) < 0) {
+			free(dv);
+			return;
+		}
+		dv->inst = pmdaCacheStore(pmda.indom[INDOM_DEV], PMDA_CACHE_ADD, dv->name, dv);
+		if (dv->inst < 0) {
+			free(dv->name);
+			free(dv);
+			return;
+		}
+		t->devs[t->ndevs++] = dv;
+		pmda.cache_dirty = 1;
+	}
+}
+
+void ctr_sample(struct ctr *t, const struct pcc_statset *want)
+{
+	if (t->sample_gen == pmda.gen)
+		return;
+	t->sample_gen = pmda.gen;
+	t->sample_rc = pcc_acct_read(t->acct, want, &t->sample);
+	if (t->sample_rc < 0) {
+		/* gone between discovery and this read: normal, not an error */
+		if (t->sample_rc != -ENOENT)
+			pmNotifyErr(LOG_WARNING, "%s: reading accounting: %s",
+				    t->path, pmErrStr(t->sample_rc));
+		return;
+	}
+	if (t->sample.niodev > 0)
+		ctr_devices(t);
+}
+
+void ctr_save_caches(void)
+{
+	if (!pmda.cache_dirty)
+		return;
+	pmdaCacheOp(pmda.indom[INDOM_CTR], PMDA_CACHE_SAVE);
+	pmdaCacheOp(pmda.indom[INDOM_DEV], PMDA_CACHE_SAVE);
+	pmda.cache_dirty = 0;
+}

@@ -1,0 +1,201 @@
+/*
+ * pmda.c - pmdacontainers: start-up, options and the PMDA callbacks.
+ *
+ * Each fetch first brings the container set up to date (one non-blocking
+ * inotify read when nothing changed: the cgroup tree is walked only when
+ * something in it changed, or every -r seconds as a safety net), then reads
+ * for each container only the cgroup files behind the requested metrics,
+ * and lets pmdaFetch hand out the values.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "domain.h"
+#include "pmda.h"
+
+struct pmda_state pmda = { .rootfd = -1, .rescan_secs = 60 };
+
+static const struct pcc_set_ops set_ops = {
+	.added = ctr_added,
+	.removed = ctr_removed,
+};
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void refresh_set(void)
+{
+	int rc = pcc_set_refresh(pmda.set);
+
+	if (rc < 0)
+		pmNotifyErr(LOG_ERR, "container discovery: %s", pmErrStr(rc));
+	ctr_save_caches();
+}
+
+static void sample_all(const struct pcc_statset *want)
+{
+	size_t i, n = pcc_set_count(pmda.set);
+	struct pcc_container *c;
+
+	for (i = 0; i < n; i++) {
+		c = pcc_set_at(pmda.set, i);
+		if (c->priv)
+			ctr_sample(c->priv, want);
+	}
+}
+
+static int containers_fetch(int numpmid, pmID *pmidlist, pmResult **resp, pmdaExt *pmdaext)
+{
+	unsigned long long t0 = now_ns();
+	struct pcc_statset want;
+	size_t w;
+	int rc;
+
+	refresh_set();
+	pmda.gen++;
+	metrics_want(numpmid, pmidlist, &want);
+	for (w = 0; w < sizeof(want.bits) / sizeof(want.bits[0]); w++)
+		if (want.bits[w]) {
+			sample_all(&want);
+			break;
+		}
+	ctr_save_caches();
+	rc = pmdaFetch(numpmid, pmidlist, resp, pmdaext);
+	pmda.fetches++;
+	pmda.fetch_ns += now_ns() - t0;
+	return rc;
+}
+
+static int containers_instance(pmInDom indom, int inst, char *name, pmInResult **result,
+			       pmdaExt *pmdaext)
+{
+	refresh_set();
+	return pmdaInstance(indom, inst, name, result, pmdaext);
+}
+
+/* fds the readers may keep open: half of what we may open, the rest for
+ * directories, inotify, netlink and pmcd */
+static unsigned fd_budget(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return 4096;
+	return rl.rlim_cur > 512 ? (unsigned)(rl.rlim_cur / 2) : 64;
+}
+
+static int containers_setup(void)
+{
+	int rc;
+
+	if ((pmda.rootfd = pcc_sysroot_open(NULL)) < 0) {
+		pmNotifyErr(LOG_ERR, "sysroot: %s", pmErrStr(pmda.rootfd));
+		return pmda.rootfd;
+	}
+	if ((rc = pcc_mounts_load(pmda.rootfd, &pmda.mounts)) < 0) {
+		pmNotifyErr(LOG_ERR, "cgroup mounts: %s", pmErrStr(rc));
+		return rc;
+	}
+	pmNotifyErr(LOG_INFO, "cgroup layout %s, %zu hierarchies",
+		    pcc_layout_name(pmda.mounts->layout), pmda.mounts->nhier);
+	if (pmda.budget.max == 0)
+		pmda.budget.max = fd_budget();
+	if ((rc = pcc_set_new(pmda.mounts, &set_ops, pmda.rescan_secs, &pmda.set)) < 0) {
+		pmNotifyErr(LOG_ERR, "container set: %s", pmErrStr(rc));
+		return rc;
+	}
+	return 0;
+}
+
+static void containers_init(pmdaInterface *dp)
+{
+	pmdaMetric *metrics;
+	int nmetrics, i;
+	static pmdaIndom indoms[NINDOMS];
+
+	if (dp->status != 0)
+		return;
+	for (i = 0; i < NINDOMS; i++)
+		indoms[i].it_indom = i;		/* serial; pmdaInit makes it ours */
+	if (containers_setup() < 0) {
+		dp->status = PM_ERR_GENERIC;
+		return;
+	}
+	dp->version.seven.fetch = containers_fetch;
+	dp->version.seven.instance = containers_instance;
+	pmdaSetFetchCallBack(dp, metrics_fetch);
+	metrics_init(&metrics, &nmetrics);
+	/* pmdaInit gives the metrics and indoms our domain */
+	pmdaInit(dp, indoms, NINDOMS, metrics, nmetrics);
+	for (i = 0; i < NINDOMS; i++) {
+		pmda.indom[i] = indoms[i].it_indom;
+		/* earlier runs' instance numbers, so they stay stable */
+		pmdaCacheOp(pmda.indom[i], PMDA_CACHE_LOAD);
+	}
+	refresh_set();
+}
+
+static pmLongOptions longopts[] = {
+	PMDA_OPTIONS_HEADER("Options"),
+	PMOPT_DEBUG,
+	PMDAOPT_DOMAIN,
+	PMDAOPT_LOGFILE,
+	{ "rescan", 1, 'r', "SECS", "safety rescan of the cgroup tree every SECS [60, 0: never]" },
+	{ "fd-budget", 1, 'b', "N", "keep at most N cgroup files open [half the fd limit]" },
+	PMOPT_HELP,
+	PMDA_OPTIONS_END
+};
+
+static pmdaOptions opts = {
+	.short_options = "b:D:d:l:r:?",
+	.long_options = longopts,
+};
+
+int main(int argc, char **argv)
+{
+	pmdaInterface dispatch;
+	char helppath[MAXPATHLEN];
+	char *end;
+	int sep = pmPathSeparator(), c;
+
+	pmSetProgname(argv[0]);
+	pmsprintf(helppath, sizeof(helppath), "%s%c" "containers" "%c" "help",
+		  pmGetConfig("PCP_PMDAS_DIR"), sep, sep);
+	pmdaDaemon(&dispatch, PMDA_INTERFACE_7, pmGetProgname(), CONTAINERS,
+		   "containers.log", helppath);
+
+	while ((c = pmdaGetOptions(argc, argv, &opts, &dispatch)) != EOF) {
+		switch (c) {
+		case 'r':
+			pmda.rescan_secs = strtoul(opts.optarg, &end, 10);
+			if (*end != '\0')
+				opts.errors++;
+			break;
+		case 'b':
+			pmda.budget.max = strtoul(opts.optarg, &end, 10);
+			if (*end != '\0' || pmda.budget.max == 0)
+				opts.errors++;
+			break;
+		}
+	}
+	if (opts.errors) {
+		pmdaUsageMessage(&opts);
+		exit(1);
+	}
+
+	pmdaOpenLog(&dispatch);
+	containers_init(&dispatch);
+	pmdaConnect(&dispatch);
+	pmdaMain(&dispatch);
+	exit(0);
+}

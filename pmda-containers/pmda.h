@@ -1,0 +1,84 @@
+/*
+ * pmda.h - what the parts of pmdacontainers share: the PMDA-wide state, the
+ * per-container state, and the metric table's entry points.
+ *
+ * Ownership: struct pmda_state is one static object in pmda.c.  Each
+ * container the library's set reports gets a struct ctr (c->priv of its
+ * pcc_container), created in ctr_added() and freed in ctr_removed(); it
+ * holds its own copies of what it reports, so nothing here keeps a
+ * pcc_container pointer past a refresh.  pmdaCache owns the instance
+ * numbers (persisted, so they survive PMDA restarts) and holds a struct
+ * ctr * (container indom) or struct ctrdev * (device indom) as private data.
+ */
+#ifndef PMDA_CONTAINERS_H
+#define PMDA_CONTAINERS_H
+
+#include <pcp/pmapi.h>
+#include <pcp/pmda.h>
+
+#include "pcp-container.h"
+
+enum { INDOM_CTR = 0, INDOM_DEV = 1, NINDOMS };
+
+enum {
+	CLUSTER_INFO = 0,
+	CLUSTER_CPU,
+	CLUSTER_MEMORY,
+	CLUSTER_IO,
+	CLUSTER_IODEV,
+	CLUSTER_PIDS,
+	CLUSTER_PSI,
+	CLUSTER_CONTROL,
+	NCLUSTERS
+};
+
+struct ctrdev {
+	struct ctr *ctr;		/* owner */
+	unsigned major, minor;
+	int inst;			/* in the device indom */
+	char *name;			/* "<container>::<device>" */
+};
+
+struct ctr {
+	char *path;			/* cgroup path, as in /proc/PID/cgroup */
+	char *name;			/* instance name, unique among active instances */
+	char id[PCC_ID_MAX + 1];
+	enum pcc_engine engine;
+	int inst;			/* in the container indom */
+	struct pcc_acct *acct;
+	struct pcc_sample sample;	/* last reading */
+	unsigned long long sample_gen;	/* fetch generation of sample; 0 never */
+	int sample_rc;			/* pcc_acct_read's result for it */
+	struct ctrdev **devs;		/* device instances seen in samples */
+	size_t ndevs;
+};
+
+struct pmda_state {
+	int rootfd;			/* sysroot */
+	struct pcc_mounts *mounts;
+	struct pcc_set *set;
+	struct pcc_fdbudget budget;
+	pmInDom indom[NINDOMS];
+	unsigned rescan_secs;
+	unsigned long long gen;		/* fetch generation */
+	unsigned long long fetches;
+	unsigned long long fetch_ns;	/* time spent in fetches */
+	int cache_dirty;		/* instance caches to be saved */
+};
+
+extern struct pmda_state pmda;
+
+/* ctr.c: the library set's callbacks and instance bookkeeping */
+int ctr_added(struct pcc_container *c, void *arg);
+void ctr_removed(struct pcc_container *c, void *arg);
+struct ctr *ctr_lookup(int inst);		/* active container or NULL */
+struct ctrdev *ctrdev_lookup(int inst);		/* active device instance or NULL */
+void ctr_sample(struct ctr *t, const struct pcc_statset *want);
+void ctr_save_caches(void);
+
+/* metrics.c: the metric table */
+void metrics_init(pmdaMetric **ret_tab, int *ret_n);
+void metrics_want(int numpmid, pmID *pmids, struct pcc_statset *ret_want);
+int metrics_fetch(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *atom);
+
+#endif /* PMDA_CONTAINERS_H */
