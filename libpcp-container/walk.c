@@ -517,22 +517,24 @@ static bool full_due(const struct pcc_set *s, int64_t now)
 		return true;
 	if (period == 0 && s->watch_failed)
 		period = FALLBACK_SECS;
-	return period != 0 && now - s->last_full >= (int64_t)period;
+	return period != 0 && now - s->last_full >= (int64_t)period * 1000;
 }
 
 int pcc_set_refresh(struct pcc_set *s)
 {
-	struct timespec now;
+	struct timespec ts;
+	int64_t now;
 	int rc = 0, r, n;
 
 	if (s == NULL)
 		return -EINVAL;
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (s->ifd >= 0)
 		rc = pcc_watch_drain(s);
-	if (full_due(s, now.tv_sec)) {
+	if (full_due(s, now)) {
 		s->ndirty = 0;	/* the full scan reads (and un-dirties) them all */
-		r = full_scan(s, now.tv_sec);
+		r = full_scan(s, now);
 	} else if (s->ndirty > 0) {
 		r = partial_scans(s);
 	} else {

@@ -76,7 +76,7 @@ struct pcc_set {
 	bool need_full;			/* overflow, lost root watch, error */
 	bool watch_failed;		/* a watch could not be added: degraded */
 	bool scan_watch_failed;		/* ... during the scan under way */
-	int64_t last_full;		/* CLOCK_MONOTONIC seconds of the last full walk */
+	int64_t last_full;		/* CLOCK_MONOTONIC ms of the last full walk */
 	char *pathbuf;			/* PATH_MAX scratch for child paths */
 
 	struct pcc_set_stats st;

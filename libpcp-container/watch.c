@@ -24,8 +24,10 @@
 
 #include "walk.h"
 
+/* no IN_DONT_FOLLOW: /proc/self/fd/N is a link to follow (O_NOFOLLOW at the
+ * openat already refused a symlinked directory) */
 #define WATCH_MASK	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | \
-			 IN_DELETE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
+			 IN_DELETE_SELF | IN_ONLYDIR)
 #define CHILD_EVENTS	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)
 #define WTAB_MIN	64
 
