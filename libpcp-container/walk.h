@@ -1,7 +1,8 @@
 /*
- * walk.h - the insides of a container set, shared by walk.c (the tree walk,
- * the containers, refresh) and watch.c (inotify watches and events).  Not
- * installed: nothing outside the library sees these structures.
+ * walk.h - the insides of a container set, shared by set.c (the container
+ * records, refresh, the public API), walk.c (reading the hierarchies) and
+ * watch.c (inotify watches and events).  Not installed: nothing outside the
+ * library sees these structures.
  *
  * A set keeps, for every walked hierarchy, a tree of the NON-container
  * directories it has read (struct pcc_dnode), each holding its children
@@ -57,8 +58,7 @@ struct pcc_set {
 	const struct pcc_mounts *m;	/* borrowed */
 	struct pcc_set_ops ops;
 	unsigned rescan_secs;		/* 0: never (while inotify works) */
-	uint32_t walk_mask;		/* hier indexes walked */
-	struct pcc_dnode **root;	/* per hier, NULL if not walked */
+	struct pcc_dnode **root;	/* per hier, NULL if not walked (yet) */
 
 	struct pcc_ctr **vec;		/* containers in insertion order; NULL = dead slot */
 	size_t nvec, capvec, ndead;
@@ -81,6 +81,19 @@ struct pcc_set {
 
 	struct pcc_set_stats st;
 };
+
+/* set.c: container records.  find: live ones only; new: NULL on ENOMEM. */
+struct pcc_ctr *pcc_ctr_find(const struct pcc_set *s, const char *path);
+struct pcc_ctr *pcc_ctr_new(struct pcc_set *s, const char *path,
+			    const struct pcc_cid *cid);
+/* gone from hierarchy hier: the last one kills it (queued for finish) */
+void pcc_ctr_absent(struct pcc_set *s, struct pcc_ctr *c, unsigned hier);
+
+/* walk.c: scans return 0 or the first hard error (-ENOMEM, -EMFILE...),
+ * leaving the trees consistent and asking for a full scan next time. */
+int pcc_walk_full(struct pcc_set *s, int64_t now_ms);
+int pcc_walk_dirty(struct pcc_set *s);
+void pcc_walk_free(struct pcc_set *s);	/* every tree: all containers die */
 
 /* watch.c */
 int pcc_watch_init(struct pcc_set *s);

@@ -183,7 +183,8 @@ struct pcc_container {
 	char *path;		/* cgroup path as in /proc/PID/cgroup, never NULL */
 	struct pcc_cid cid;
 	char *name;		/* instance name: sanitized cid.name, else the 12-hex short id, never NULL */
-	uint32_t present;	/* bitmask of mounts->hier indexes where the cgroup exists, never 0 */
+	uint32_t present;	/* bitmask of mounts->hier indexes where the cgroup exists;
+				 * 0 only in ops->removed */
 	void *priv;		/* the owner's per-container state; see pcc_set_ops */
 };
 
