@@ -13,8 +13,11 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -546,6 +549,111 @@ START_TEST(emfile_mid_walk)
 }
 END_TEST
 
+/* More events than the queue holds: IN_Q_OVERFLOW, then a full scan. */
+START_TEST(queue_overflow)
+{
+	char p[300], idE[65];
+	int hfd, fd, i, max = 0;
+	FILE *f = fopen("/proc/sys/fs/inotify/max_queued_events", "r");
+
+	if (f == NULL || fscanf(f, "%d", &max) != 1 || max <= 0 || max > 200000) {
+		fprintf(stderr, "queue_overflow: max_queued_events unusable, skipped\n");
+		if (f)
+			fclose(f);
+		return;
+	}
+	fclose(f);
+	populate();
+	new_set(0);
+	ck_assert_int_eq(pcc_set_refresh(fx.s), 5);
+	hfd = hier_fd("memory");
+	fd = walk_rel(hfd, "/docker", false, false, NULL);
+	ck_assert_int_ge(fd, 0);
+	for (i = 0; i < max / 2 + 10; i++) {
+		ck_assert_int_eq(mkdirat(fd, "churn", 0755), 0);
+		ck_assert_int_eq(unlinkat(fd, "churn", AT_REMOVEDIR), 0);
+	}
+	close(fd);
+	close(hfd);
+	/* its event is dropped: only the full scan can find it */
+	snprintf(p, sizeof(p), "/docker/%s", id64(6, idE));
+	mk("memory", p);
+	ck_assert_int_eq(pcc_set_refresh(fx.s), 1);
+	ck_assert_ptr_nonnull(pcc_set_find(fx.s, p));
+	ck_assert_uint_eq(stats().overflows, 1);
+	ck_assert_uint_eq(stats().full_scans, 2);
+	ck_assert_uint_eq(stats().watches, 16);
+	/* and events work again afterwards */
+	rm("memory", p);
+	ck_assert_int_eq(pcc_set_refresh(fx.s), 1);
+	ck_assert_uint_eq(stats().full_scans, 2);
+}
+END_TEST
+
+/*
+ * In a child with /proc detached from a private mount namespace, every
+ * inotify_add_watch("/proc/self/fd/N") fails, as at the watch limit: the set
+ * must still find changes, by its timed full scans.  Plain exit codes, no
+ * ck_assert, in the child.
+ */
+static int watch_fail_child(void)
+{
+	struct timespec ts = { 1, 100 * 1000 * 1000 };
+	struct pcc_set_stats st;
+	struct pcc_set *s = NULL;
+	char p[PATH_MAX], idE[65];
+
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    umount2("/proc", MNT_DETACH) < 0)
+		return 77;
+	if (pcc_set_new(fx.m, NULL, 1, &s) < 0 || pcc_set_fd(s) < 0)
+		return 1;
+	if (pcc_set_refresh(s) != 5)
+		return 2;
+	pcc_set_get_stats(s, &st);
+	if (st.watches != 0 || st.overflows != 1)
+		return 3;
+	snprintf(p, sizeof(p), "%s/sys/fs/cgroup/cpu/docker/%s", fx.root, id64(10, idE));
+	if (mkdir(p, 0755) < 0)
+		return 4;
+	if (pcc_set_refresh(s) != 0)
+		return 5;	/* no watch: not seen yet */
+	nanosleep(&ts, NULL);
+	if (pcc_set_refresh(s) != 1)
+		return 6;
+	pcc_set_get_stats(s, &st);
+	if (st.full_scans != 2 || st.overflows != 2)
+		return 7;
+	pcc_set_free(s);
+	return 0;
+}
+
+START_TEST(watch_add_fails)
+{
+	int status;
+	pid_t pid;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "watch_add_fails: not root, skipped\n");
+		return;
+	}
+	populate();
+	fflush(NULL);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(watch_fail_child());
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77) {
+		fprintf(stderr, "watch_add_fails: no private mount namespace, skipped\n");
+		return;
+	}
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 /* Hostile trees: 40 levels deep, and paths longer than PATH_MAX. */
 START_TEST(depth_and_length_bounds)
 {
@@ -737,6 +845,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, rescan_period);
 	tcase_add_test(tc, no_inotify);
 	tcase_add_test(tc, emfile_mid_walk);
+	tcase_add_test(tc, queue_overflow);
+	tcase_add_test(tc, watch_add_fails);
 	tcase_add_test(tc, depth_and_length_bounds);
 	tcase_add_test(tc, cost_1000);
 	suite_add_tcase(s, tc);
