@@ -134,7 +134,27 @@ static bool is_dir(DIR *dir, const struct dirent *de)
 	       S_ISDIR(st.st_mode);
 }
 
-/* The names of the subdirectories in dir, sorted.  Returns 0 or -ENOMEM. */
+/*
+ * Sort the names and drop repeats (a directory changing while it is read
+ * may list a name twice); two kids of one name would share one container.
+ * Returns the count left.
+ */
+static size_t dedup(char **names, size_t n)
+{
+	size_t i, k = 0;
+
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_name);
+	for (i = 0; i < n; i++) {
+		if (k > 0 && strcmp(names[k - 1], names[i]) == 0)
+			free(names[i]);
+		else
+			names[k++] = names[i];
+	}
+	return k;
+}
+
+/* The names of the subdirectories in dir, sorted, each once.  Returns 0 or -ENOMEM. */
 static int read_names(DIR *dir, char ***ret_names, size_t *ret_n)
 {
 	char **names = NULL, **v;
@@ -159,10 +179,8 @@ static int read_names(DIR *dir, char ***ret_names, size_t *ret_n)
 		n++;
 	}
 	/* a readdir error here is a directory removed under us: take what we have */
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_name);
 	*ret_names = names;
-	*ret_n = n;
+	*ret_n = dedup(names, n);
 	return 0;
 
 out_nomem:
