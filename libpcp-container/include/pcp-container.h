@@ -178,6 +178,8 @@ int pcc_name_sanitize(const char *src, size_t srclen, char *dst, size_t dstlen);
  * container however many hierarchies hold it.  The walk stops at a container
  * (its nested cgroups are its own), ignores cgroups deeper than 32 levels or
  * with a path of PATH_MAX bytes or more, and does not follow symlinks.
+ * A container's record (and its path and name) stays at one address from
+ * ops->added until ops->removed.  A set is used by one thread at a time.
  */
 struct pcc_container {
 	char *path;		/* cgroup path as in /proc/PID/cgroup, never NULL */
@@ -212,7 +214,8 @@ struct pcc_set_stats {
 	uint64_t dirs_walked;	/* directories read by all scans */
 	uint32_t watches;	/* inotify watches held now */
 	uint32_t overflows;	/* IN_Q_OVERFLOW events, plus scans in which a watch could
-				 * not be added (watch limit): each forced a full scan */
+				 * not be added (watch limit); not counted when inotify
+				 * could not be initialised (pcc_set_fd is -1 then) */
 	uint64_t skipped;	/* directories left unread by scans: too deep, path too
 				 * long, or unreadable (EACCES); counted at each scan */
 };
@@ -226,7 +229,8 @@ struct pcc_set;
  * rescan (0: never, as long as inotify works).  Without inotify (it could not
  * be initialised, or a watch could not be added: the watch limit) changes are
  * found by full rescans only, every rescan_secs, or every 10 s if rescan_secs
- * is 0; the set retries the missing watches at each of them.
+ * is 0; the set retries the missing watches at each of them, and directories
+ * whose watches work still get their events.
  * Returns 0, -EINVAL or -ENOMEM.
  */
 int pcc_set_new(const struct pcc_mounts *m, const struct pcc_set_ops *ops,
@@ -251,6 +255,7 @@ int pcc_set_refresh(struct pcc_set *s);
 /* The inotify fd, for callers that poll (-1 if inotify is unavailable). */
 int pcc_set_fd(const struct pcc_set *s);
 
+/* Containers in the set now (0 before the first refresh). */
 size_t pcc_set_count(const struct pcc_set *s);
 /*
  * i-th container in [0, count), NULL past the end; borrowed until the next
@@ -258,8 +263,9 @@ size_t pcc_set_count(const struct pcc_set *s);
  * removals shift the indexes of later containers.
  */
 struct pcc_container *pcc_set_at(const struct pcc_set *s, size_t i);
-/* Lookup by cgroup path, NULL if unknown. */
+/* Lookup by cgroup path (exact, as in pcc_container.path), NULL if unknown. */
 struct pcc_container *pcc_set_find(const struct pcc_set *s, const char *path);
+/* Copies the counters into *ret_stats. */
 void pcc_set_get_stats(const struct pcc_set *s, struct pcc_set_stats *ret_stats);
 
 /* ------------------------------------------------------------------ accounting */
