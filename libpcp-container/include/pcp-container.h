@@ -170,19 +170,39 @@ int pcc_name_sanitize(const char *src, size_t srclen, char *dst, size_t dstlen);
 
 /* ------------------------------------------------------------------ discovery */
 
+/*
+ * A container set: every container cgroup found by walking the hierarchies
+ * that serve cpu, cpuacct, memory, io, pids, pressure or name=systemd.  A
+ * container is keyed by its cgroup path, relative to the hierarchy's mount
+ * point (the /proc/PID/cgroup path when the mount's root is "/"), and is ONE
+ * container however many hierarchies hold it.  The walk stops at a container
+ * (its nested cgroups are its own), ignores cgroups deeper than 32 levels or
+ * with a path of PATH_MAX bytes or more, and does not follow symlinks.
+ * A container's record (and its path and name) stays at one address from
+ * ops->added until ops->removed.  A set is used by one thread at a time.
+ */
 struct pcc_container {
 	char *path;		/* cgroup path as in /proc/PID/cgroup, never NULL */
 	struct pcc_cid cid;
-	char *name;		/* instance name: sanitized cid.name, else the 12-hex short id */
-	uint32_t present;	/* bitmask of mounts->hier indexes where the cgroup exists */
+	char *name;		/* instance name: sanitized cid.name, else the 12-hex short id, never NULL */
+	uint32_t present;	/* bitmask of mounts->hier indexes where the cgroup exists;
+				 * 0 only in ops->removed */
 	void *priv;		/* the owner's per-container state; see pcc_set_ops */
 };
 
+/*
+ * Callbacks run at the end of pcc_set_refresh (and removed also from
+ * pcc_set_free), once the set is consistent again: first removed for every
+ * container gone, then added for every new one.  A container that comes and
+ * goes within one refresh is never announced.  Callbacks must not refresh or
+ * free the set.
+ */
 struct pcc_set_ops {
 	/* called after a container is added; may set c->priv.  Nonzero return is
 	 * ignored by the library (the caller logs). */
 	int (*added)(struct pcc_container *c, void *arg);
-	/* called before a container is freed: release c->priv */
+	/* called before a container is freed: release c->priv.  c is no longer
+	 * in the set (pcc_set_find does not return it). */
 	void (*removed)(struct pcc_container *c, void *arg);
 	void *arg;
 };
@@ -193,37 +213,59 @@ struct pcc_set_stats {
 	uint64_t events;	/* inotify events consumed */
 	uint64_t dirs_walked;	/* directories read by all scans */
 	uint32_t watches;	/* inotify watches held now */
-	uint32_t overflows;	/* IN_Q_OVERFLOW or watch-limit fallbacks to full scans */
+	uint32_t overflows;	/* IN_Q_OVERFLOW events, plus scans in which a watch could
+				 * not be added (watch limit); not counted when inotify
+				 * could not be initialised (pcc_set_fd is -1 then) */
+	uint64_t skipped;	/* directories left unread by scans: too deep, path too
+				 * long, or unreadable (EACCES); counted at each scan */
 };
 
 struct pcc_set;
 
 /*
  * pcc_set_new - a container set over the hierarchies of m (borrowed: m must
- * outlive the set).  Nothing is walked until the first pcc_set_refresh.
- * rescan_secs is the period of the safety full rescan (0: never).
+ * outlive the set).  ops is copied and may be NULL.  Nothing is walked until
+ * the first pcc_set_refresh.  rescan_secs is the period of the safety full
+ * rescan (0: never, as long as inotify works).  Without inotify (it could not
+ * be initialised, or a watch could not be added: the watch limit) changes are
+ * found by full rescans only, every rescan_secs, or every 10 s if rescan_secs
+ * is 0; the set retries the missing watches at each of them, and directories
+ * whose watches work still get their events.
+ * Returns 0, -EINVAL or -ENOMEM.
  */
 int pcc_set_new(const struct pcc_mounts *m, const struct pcc_set_ops *ops,
 		unsigned rescan_secs, struct pcc_set **ret_set);
+
+/* Frees the set, calling ops->removed for every container announced. */
 void pcc_set_free(struct pcc_set *s);
 
 /*
  * pcc_set_refresh - bring the set up to date: the first call walks every
  * hierarchy; later calls drain pending inotify events and rescan only the
  * directories they name, plus a full walk when rescan_secs have passed or
- * the inotify queue overflowed.  Cheap (one non-blocking read) when nothing
- * changed.  Returns the number of containers added plus removed, or -errno.
+ * the inotify queue overflowed.  Cheap when nothing changed: one clock read
+ * and one non-blocking read() of the inotify fd.  Returns the number of
+ * containers added plus removed, or -errno (-ENOMEM, -EMFILE...): then the
+ * set is still consistent, callbacks have run for every change made, and the
+ * next refresh walks everything again.  Indexes for pcc_set_at and borrowed
+ * pointers of removed containers are invalid after a refresh.
  */
 int pcc_set_refresh(struct pcc_set *s);
 
 /* The inotify fd, for callers that poll (-1 if inotify is unavailable). */
 int pcc_set_fd(const struct pcc_set *s);
 
+/* Containers in the set now (0 before the first refresh). */
 size_t pcc_set_count(const struct pcc_set *s);
-/* i-th container in [0, count), borrowed until the next refresh. */
+/*
+ * i-th container in [0, count), NULL past the end; borrowed until the next
+ * refresh.  The order is that of insertion and holds across refreshes, but
+ * removals shift the indexes of later containers.
+ */
 struct pcc_container *pcc_set_at(const struct pcc_set *s, size_t i);
-/* Lookup by cgroup path, NULL if unknown. */
+/* Lookup by cgroup path (exact, as in pcc_container.path), NULL if unknown. */
 struct pcc_container *pcc_set_find(const struct pcc_set *s, const char *path);
+/* Copies the counters into *ret_stats. */
 void pcc_set_get_stats(const struct pcc_set *s, struct pcc_set_stats *ret_stats);
 
 /* ------------------------------------------------------------------ accounting */
