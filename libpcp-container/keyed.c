@@ -352,7 +352,7 @@ static const struct {
 	[PCC_BLKIO_TOTAL]	= { "Total", 5 },
 };
 
-static enum pcc_blkio_op blkio_op(const char *s, size_t len)
+enum pcc_blkio_op pcc_keyed_blkio_op(const char *s, size_t len)
 {
 	size_t i;
 
@@ -417,7 +417,7 @@ int pcc_keyed_blkio_next(struct pcc_keyed_cursor *c, unsigned *ret_major,
 		p++;
 	if (p == op)
 		return -EINVAL;
-	o = blkio_op(op, (size_t)(p - op));
+	o = pcc_keyed_blkio_op(op, (size_t)(p - op));
 	rc = blkio_value(&p, end, &v);
 	if (rc < 0)
 		return rc;

@@ -91,6 +91,9 @@ enum pcc_blkio_op {
 	PCC_BLKIO_OTHER,	/* a name this code does not know */
 };
 
+/* pcc_keyed_blkio_op - the operation named by s[0, len), PCC_BLKIO_OTHER if unknown. */
+enum pcc_blkio_op pcc_keyed_blkio_op(const char *s, size_t len);
+
 /*
  * pcc_keyed_blkio_next - the next device line of a v1 blkio file
  * (blkio.throttle.io_service_bytes and friends): "8:0 Read 123\n".  The

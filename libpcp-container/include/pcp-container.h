@@ -338,8 +338,11 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 
 /*
  * pcc_blkdev_name - the kernel name of a block device (sda, dm-0...) from
- * <sysroot>/sys/dev/block/M:m/uevent into dst; "M:m" if unknown.
- * Returns the length written or -errno.
+ * <sysroot>/sys/dev/block/M:m/uevent into dst; "M:m" if unknown (no such
+ * device, no DEVNAME, or a name that is not a plain path component).
+ * Returns the length written (NUL-terminated), -EINVAL for no dst, -ERANGE
+ * if the name does not fit in dstlen (dst untouched).  Reads one small
+ * sysfs file: for a new device, not for every fetch.
  */
 int pcc_blkdev_name(int rootfd, unsigned major, unsigned minor, char *dst,
 		    size_t dstlen);
