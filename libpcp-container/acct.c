@@ -24,23 +24,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "acct.h"
-#include "keyed.h"
 
 #define ACCT_FILE_MAX	(1u << 20)	/* bytes: io.stat of a host with many disks fits */
 #define NWORDS		(sizeof(((struct pcc_statset *)0)->bits) / sizeof(uint64_t))
-
-/* One statistic one file yields in this reader. */
-struct acct_slot {
-	const struct acct_src *src;
-	enum pcc_stat stat;
-	enum pcc_blkio_op op;		/* ACCT_BLKIO: the line kind it sums */
-};
 
 /* One cgroup file of this container. */
 struct acct_fh {
@@ -70,16 +61,6 @@ struct pcc_acct {
 	size_t cap;
 	struct pcc_acct_counters cnt;
 };
-
-static const size_t iodev_off[4] = {
-	offsetof(struct pcc_iodev, rbytes), offsetof(struct pcc_iodev, wbytes),
-	offsetof(struct pcc_iodev, rios), offsetof(struct pcc_iodev, wios),
-};
-
-static inline uint64_t *iodev_field(struct pcc_iodev *d, unsigned idx)
-{
-	return (uint64_t *)((char *)d + iodev_off[idx & 3]);
-}
 
 static inline void statset_del(struct pcc_statset *s, enum pcc_stat st)
 {
@@ -353,133 +334,6 @@ static ssize_t fh_read(struct pcc_acct *a, struct acct_fh *f)
 	return vanished(n) ? -ENOENT : n;
 }
 
-/* ------------------------------------------------------------------ parse */
-
-/* Store raw, converted, as the value of slot s. */
-static void put(struct pcc_sample *out, const struct acct_slot *s, uint64_t raw)
-{
-	if (pcc_acct_convert(s->src->conv, raw, &out->v[s->stat]) == 0)
-		pcc_statset_add(&out->have, s->stat);
-}
-
-/* The iodev entry of a device, added (zeroed) if new; NULL if out of memory. */
-static struct pcc_iodev *iodev_get(struct pcc_sample *out, unsigned major, unsigned minor)
-{
-	struct pcc_iodev *d;
-	size_t i, ncap;
-
-	for (i = 0; i < out->niodev; i++)
-		if (out->iodev[i].major == major && out->iodev[i].minor == minor)
-			return &out->iodev[i];
-	if (out->niodev == out->iodev_cap) {
-		ncap = out->iodev_cap ? out->iodev_cap * 2 : 8;
-		d = realloc(out->iodev, ncap * sizeof(*d));
-		if (d == NULL)
-			return NULL;
-		out->iodev = d;
-		out->iodev_cap = ncap;
-	}
-	d = &out->iodev[out->niodev++];
-	memset(d, 0, sizeof(*d));
-	d->major = major;
-	d->minor = minor;
-	return d;
-}
-
-/* Add v to slot s's field of device (ma, mi) and to its sum. */
-static int io_add(struct pcc_sample *out, const struct acct_slot *s, uint64_t *sum,
-		  unsigned ma, unsigned mi, uint64_t v)
-{
-	struct pcc_iodev *d = iodev_get(out, ma, mi);
-
-	if (d == NULL)
-		return -ENOMEM;
-	if (__builtin_add_overflow(*sum, v, sum))
-		return -ERANGE;
-	*iodev_field(d, s->src->idx) += v;
-	return 0;
-}
-
-/* A per-device file (io.stat or blkio): per device into iodev, sums into v[]. */
-static int fill_io(struct pcc_acct *a, const struct acct_fh *f, size_t len,
-		   struct pcc_sample *out)
-{
-	const struct acct_slot *s = &a->slot[f->first];
-	uint64_t sum[PCC_KEYED_MAXKEYS] = { 0 }, vals[PCC_KEYED_MAXKEYS], found, v;
-	struct pcc_keyed_cursor c;
-	enum pcc_blkio_op op;
-	unsigned ma, mi, i;
-	size_t d;
-	int rc;
-
-	pcc_keyed_cursor_init(&c, a->buf, len);
-	for (;;) {
-		if (f->def->fmt == ACCT_NESTED)
-			rc = pcc_keyed_nested_next(&c, &a->key[f->first], f->n, &ma, &mi,
-						   vals, &found);
-		else
-			rc = pcc_keyed_blkio_next(&c, &ma, &mi, &op, &v);
-		if (rc <= 0)
-			break;
-		for (i = 0; rc >= 0 && i < f->n; i++) {
-			if (f->def->fmt == ACCT_NESTED && ((found >> i) & 1))
-				rc = io_add(out, &s[i], &sum[i], ma, mi, vals[i]);
-			else if (f->def->fmt == ACCT_BLKIO && s[i].op == op)
-				rc = io_add(out, &s[i], &sum[i], ma, mi, v);
-		}
-		if (rc < 0)
-			break;
-	}
-	if (rc < 0) {
-		/* a bad line: none of this file's fields are to be trusted */
-		for (d = 0; d < out->niodev; d++)
-			for (i = 0; i < f->n; i++)
-				*iodev_field(&out->iodev[d], s[i].src->idx) = 0;
-		return rc == -ENOMEM ? rc : 0;
-	}
-	for (i = 0; i < f->n; i++)
-		put(out, &s[i], sum[i]);
-	return 0;
-}
-
-/* Parse a->buf (len bytes) as f and fill every statistic f yields. */
-static int fill(struct pcc_acct *a, const struct acct_fh *f, size_t len,
-		struct pcc_sample *out)
-{
-	const struct acct_slot *s = &a->slot[f->first];
-	uint64_t vals[PCC_KEYED_MAXKEYS], found, raw;
-	unsigned i, lines;
-
-	switch (f->def->fmt) {
-	case ACCT_VALUE:
-		if (pcc_keyed_value(a->buf, len, f->flags, &raw) == 0)
-			for (i = 0; i < f->n; i++)
-				put(out, &s[i], raw);
-		break;
-	case ACCT_PAIR:
-		if (pcc_keyed_pair(a->buf, len, f->flags, &vals[0], &vals[1]) == 0)
-			for (i = 0; i < f->n; i++)
-				put(out, &s[i], vals[s[i].src->idx & 1]);
-		break;
-	case ACCT_FLAT:
-		if (pcc_keyed_flat(a->buf, len, &a->key[f->first], f->n, vals, &found) >= 0)
-			for (i = 0; i < f->n; i++)
-				if ((found >> i) & 1)
-					put(out, &s[i], vals[i]);
-		break;
-	case ACCT_PSI:
-		if (pcc_keyed_psi(a->buf, len, vals, &lines) >= 0)
-			for (i = 0; i < f->n; i++)
-				if ((lines >> (s[i].src->idx / 4)) & 1)
-					put(out, &s[i], vals[s[i].src->idx & 7]);
-		break;
-	case ACCT_NESTED:
-	case ACCT_BLKIO:
-		return fill_io(a, f, len, out);
-	}
-	return 0;
-}
-
 /* ------------------------------------------------------------------ read */
 
 static inline bool overlaps(const struct pcc_statset *x, const struct pcc_statset *y)
@@ -561,7 +415,8 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 			continue;
 		}
 		ok++;
-		rc = fill(a, f, (size_t)n, out);
+		rc = pcc_acct_fill(f->def->fmt, a->buf, (size_t)n, f->flags,
+				   &a->slot[f->first], &a->key[f->first], f->n, out);
 		if (rc < 0)
 			return rc;
 	}
@@ -574,16 +429,6 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 	if (ok == 0 && gone > 0)
 		return -ENOENT;
 	return count;
-}
-
-void pcc_sample_release(struct pcc_sample *s)
-{
-	if (s == NULL)
-		return;
-	free(s->iodev);
-	s->iodev = NULL;
-	s->niodev = 0;
-	s->iodev_cap = 0;
 }
 
 void pcc_acct_get_counters(const struct pcc_acct *a, struct pcc_acct_counters *ret_counters)

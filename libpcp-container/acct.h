@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "keyed.h"
 #include "pcp-container.h"
 
 /* How a file is laid out, i.e. which keyed.c parser reads it. */
@@ -67,6 +68,25 @@ int pcc_acct_convert(enum acct_conv conv, uint64_t raw, uint64_t *ret_val);
 
 /* The PCC_KEYED_* parse flags a conversion needs ("max", "-1"). */
 unsigned pcc_acct_parse_flags(enum acct_conv conv);
+
+/* One statistic one file yields, in a reader (acct.c builds these). */
+struct acct_slot {
+	const struct acct_src *src;
+	enum pcc_stat stat;
+	enum pcc_blkio_op op;		/* ACCT_BLKIO: the line kind it sums, from src->key */
+};
+
+/*
+ * pcc_acct_fill - parse text (len bytes, need not be NUL-terminated) as a
+ * file of format fmt that yields the n statistics in slots, keys[i] being
+ * slots[i].src->key, and store each one found in out->v/have; per-device
+ * files also add to out->iodev (summed into v[]).  flags: PCC_KEYED_* for
+ * values.  A file that does not parse stores nothing and zeroes its iodev
+ * fields.  Returns 0, -ENOMEM (iodev could not grow), -EINVAL (n too big).
+ */
+int pcc_acct_fill(enum acct_fmt fmt, const char *text, size_t len, unsigned flags,
+		  const struct acct_slot *slots, const char *const *keys, unsigned n,
+		  struct pcc_sample *out);
 
 /* System calls one reader made, for tests and for the owner's own metrics. */
 struct pcc_acct_counters {
