@@ -20,7 +20,10 @@
  *    (it was missing while its cgroup directory existed: the kernel does
  *    not have it, e.g. memsw without swap accounting);
  *  - an ENOENT/ENODEV/ESRCH is the cgroup going away, which is normal: the
- *    kept fd is dropped and the statistics are left out.
+ *    kept fd is dropped and the statistics are left out;
+ *  - a cgroup can be absent from one hierarchy and live in others (Docker's
+ *    cgroupfs driver on a hybrid host makes none in the unified one): such
+ *    a hierarchy is skipped, and looked at again every ACCT_RECHECK reads.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +34,7 @@
 #include "acct.h"
 
 #define ACCT_FILE_MAX	(1u << 20)	/* bytes: io.stat of a host with many disks fits */
+#define ACCT_RECHECK	32		/* reads between looks at a hierarchy the cgroup is not in */
 #define NWORDS		(sizeof(((struct pcc_statset *)0)->bits) / sizeof(uint64_t))
 
 /* One cgroup file of this container. */
@@ -56,6 +60,8 @@ struct pcc_acct {
 	struct acct_slot *slot;		/* nslot entries, grouped by file */
 	const char **key;		/* per slot: src->key, so a file's keys are one array */
 	bool swap_v1;			/* PCC_MEM_SWAP needs PCC_MEM_USAGE too */
+	uint32_t missing;		/* hierarchies the live cgroup is not in (bits of hier index) */
+	unsigned recheck;		/* reads left before missing is tried again */
 	char *paths;			/* one block holding every rel, rel_alt and dir */
 	char *buf;			/* parse buffer, grown by pcc_read_cgfile */
 	size_t cap;
@@ -361,6 +367,24 @@ static bool lasting(ssize_t err)
 	}
 }
 
+/* Does the cgroup still exist in a hierarchy outside skip? */
+static bool alive_elsewhere(struct pcc_acct *a, uint32_t skip)
+{
+	unsigned i;
+	int h;
+
+	for (i = 0; i < a->nfile; i++) {
+		h = a->file[i].hier;
+		if ((skip >> h) & 1)
+			continue;
+		skip |= 1u << h;
+		a->cnt.probes++;
+		if (faccessat(a->m->hier[h].dirfd, a->file[i].dir, F_OK, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* v1 swap = memsw usage - memory usage, both read just now. */
 static void swap_v1(struct pcc_sample *out)
 {
@@ -380,7 +404,7 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 		  struct pcc_sample *out)
 {
 	struct pcc_statset need;
-	unsigned i, ok = 0, gone = 0;
+	unsigned i, ok = 0;
 	uint32_t gone_hier = 0;		/* hierarchies where the cgroup is gone */
 	int count = 0, rc;
 	ssize_t n;
@@ -393,16 +417,17 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 		pcc_statset_add(&need, PCC_MEM_USAGE);
 	memset(&out->have, 0, sizeof(out->have));
 	out->niodev = 0;
+	if (a->missing != 0 && a->recheck-- == 0)
+		a->missing = 0;
 	for (i = 0; i < a->nfile; i++) {
 		struct acct_fh *f = &a->file[i];
 
-		if (f->absent || !overlaps(&f->stats, &need))
+		if (f->absent || ((a->missing >> f->hier) & 1) || !overlaps(&f->stats, &need))
 			continue;
 		n = (gone_hier >> f->hier) & 1 ? -ENOENT : fh_read(a, f);
 		if (n == -ENOENT) {
 			gone_hier |= 1u << f->hier;
 			fh_close(a, f);
-			gone++;
 			continue;
 		}
 		if (n == -ENOMEM)
@@ -426,8 +451,12 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 		out->have.bits[w] &= want->bits[w];
 		count += __builtin_popcountll(out->have.bits[w]);
 	}
-	if (ok == 0 && gone > 0)
-		return -ENOENT;
+	if (gone_hier != 0) {
+		if (ok == 0 && !alive_elsewhere(a, gone_hier | a->missing))
+			return -ENOENT;
+		a->missing |= gone_hier;
+		a->recheck = ACCT_RECHECK;
+	}
 	return count;
 }
 

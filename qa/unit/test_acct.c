@@ -388,6 +388,46 @@ START_TEST(hybrid_half_removed)
 }
 END_TEST
 
+START_TEST(hybrid_missing_hierarchy)
+{
+	/* pressure only, for a cgroup that lives in cpu and cpuacct but not unified */
+	struct pcc_statset want = just(PSI(PCC_PSI_CPU, 0, PCC_PSI_AVG10),
+				       PSI(PCC_PSI_IO, 1, PCC_PSI_TOTAL));
+	struct pcc_sample out = { 0 };
+	struct pcc_acct_counters c1, c2;
+	struct pcc_acct *a = NULL;
+	struct fx x;
+	int i;
+
+	fx_open(&x, "tree-hybrid", 64);
+	ck_assert_int_eq(pcc_acct_new(x.m, "/docker/" ID_B, &x.budget, &a), 0);
+	/* not -ENOENT: the cgroup is alive, just not in this hierarchy */
+	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 0);
+	pcc_acct_get_counters(a, &c1);
+	ck_assert_uint_eq(c1.probes, 2);	/* unified: gone; cpu: there */
+	/* then unified is skipped: no system calls at all */
+	for (i = 0; i < 32; i++)
+		ck_assert_int_eq(pcc_acct_read(a, &want, &out), 0);
+	pcc_acct_get_counters(a, &c2);
+	ck_assert_mem_eq(&c1, &c2, sizeof(c1));
+	/* and looked at again after a while */
+	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 0);
+	pcc_acct_get_counters(a, &c2);
+	ck_assert_uint_eq(c2.probes, 4);
+	/* everything: what cpu and cpuacct have, nothing tried in the others twice */
+	want = all_stats();
+	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 3);
+	pcc_acct_get_counters(a, &c1);
+	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 3);
+	pcc_acct_get_counters(a, &c2);
+	ck_assert_uint_eq(c2.probes, c1.probes);
+	ck_assert_uint_eq(c2.opens, c1.opens);
+	ck_assert_uint_eq(c2.reads, c1.reads + 2);	/* cpuacct.usage, cpu.shares */
+	pcc_acct_free(a);
+	fx_close(&x);
+}
+END_TEST
+
 START_TEST(vanished)
 {
 	struct pcc_statset want = all_stats();
@@ -652,6 +692,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, v2_root_cgroup);
 	tcase_add_test(tc, hybrid_full);
 	tcase_add_test(tc, hybrid_half_removed);
+	tcase_add_test(tc, hybrid_missing_hierarchy);
 	tcase_add_test(tc, vanished);
 	tcase_add_test(tc, reads_only_needed_files);
 	tcase_add_test(tc, absent_not_retried);
