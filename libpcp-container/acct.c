@@ -15,7 +15,7 @@
  * and iodev have grown to size), no path building, no stat().
  *
  * What always holds for a reader:
- *  - files[i].fd >= 0 exactly for the fds counted in budget->held;
+ *  - file[i].fd >= 0 exactly for the fds counted in budget->held;
  *  - a file marked absent is not tried again until the reader is rebuilt
  *    (it was missing while its cgroup directory existed: the kernel does
  *    not have it, e.g. memsw without swap accounting);
@@ -189,6 +189,9 @@ static int plan(struct pcc_acct *a)
 				a->swap_v1 = true;
 		}
 	}
+	/* a thousand readers: give back the worst-case room (failure is harmless) */
+	if (a->nfile > 0 && (f = realloc(a->file, a->nfile * sizeof(*f))) != NULL)
+		a->file = f;
 	return 0;
 }
 
