@@ -1,72 +1,20 @@
 /*
- * test_acct.c - the accounting table and reader over the fixture sysroots
- * qa/fixtures/tree-{v1,v2,hybrid}: every statistic's value and presence for
- * a full container, an old kernel with no limits, malformed files and a
- * half-removed cgroup; that a read touches only the files behind what was
- * asked (by counters and by the fds the process holds); the fd budget;
- * absent files not retried; vanishing cgroups; block device names.
- * The test against the running kernel is in test_acct_kernel.c.
+ * test_acct.c - the accounting table and what the reader makes of the fixture
+ * sysroots qa/fixtures/tree-{v1,v2,hybrid}: every statistic's value and
+ * presence for a full container, an old kernel with no limits, malformed
+ * files, pure v2 with and without limits, hybrid with pressure from the
+ * unified hierarchy, a half-removed cgroup; bad arguments.
+ * Which files a read touches and what it does with fds: test_acct_files.c.
+ * Against the running kernel: test_acct_kernel.c.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "acct.h"
-#include "pcp-container.h"
-#include "unit.h"
+#include "acct_fx.h"
 
 #define U	PCC_UNLIMITED
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
-#define PSI	PCC_PSI_STAT
-
-#define ID_A	"3f1c2b0a9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b"
-#define ID_B	"b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90a1"
-#define ID_C	"c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"
-
-struct fx {
-	char dir[512];
-	int root;
-	struct pcc_mounts *m;
-	struct pcc_fdbudget budget;
-};
-
-static void fx_open(struct fx *x, const char *tree, unsigned max_fds)
-{
-	snprintf(x->dir, sizeof(x->dir), "%s/%s", unit_fixtures(), tree);
-	x->root = pcc_sysroot_open(x->dir);
-	ck_assert_int_ge(x->root, 0);
-	x->m = NULL;
-	ck_assert_int_eq(pcc_mounts_load(x->root, &x->m), 0);
-	x->budget.max = max_fds;
-	x->budget.held = 0;
-}
-
-static void fx_close(struct fx *x)
-{
-	pcc_mounts_free(x->m);
-	close(x->root);
-}
-
-static struct pcc_statset all_stats(void)
-{
-	struct pcc_statset s = { { 0 } };
-
-	for (int i = 0; i < PCC_NSTAT; i++)
-		pcc_statset_add(&s, (enum pcc_stat)i);
-	return s;
-}
-
-static struct pcc_statset just(enum pcc_stat a, enum pcc_stat b)
-{
-	struct pcc_statset s = { { 0 } };
-
-	pcc_statset_add(&s, a);
-	pcc_statset_add(&s, b);
-	return s;
-}
 
 struct ev {
 	enum pcc_stat st;
@@ -117,28 +65,6 @@ static int read_all(const char *tree, const char *path, struct pcc_sample *out)
 	ck_assert_uint_eq(x.budget.held, 0);
 	fx_close(&x);
 	return rc;
-}
-
-/* Open fds of this process whose target contains both strings. */
-static int fds_open(const char *s1, const char *s2)
-{
-	char target[1024];
-	struct dirent *d;
-	DIR *dir = opendir("/proc/self/fd");
-	ssize_t n;
-	int count = 0;
-
-	ck_assert_ptr_nonnull(dir);
-	while ((d = readdir(dir)) != NULL) {
-		n = readlinkat(dirfd(dir), d->d_name, target, sizeof(target) - 1);
-		if (n < 0)
-			continue;
-		target[n] = '\0';
-		if (strstr(target, s1) && strstr(target, s2))
-			count++;
-	}
-	closedir(dir);
-	return count;
 }
 
 /* ---------------------------------------------------------------- table */
@@ -388,238 +314,6 @@ START_TEST(hybrid_half_removed)
 }
 END_TEST
 
-START_TEST(hybrid_missing_hierarchy)
-{
-	/* pressure only, for a cgroup that lives in cpu and cpuacct but not unified */
-	struct pcc_statset want = just(PSI(PCC_PSI_CPU, 0, PCC_PSI_AVG10),
-				       PSI(PCC_PSI_IO, 1, PCC_PSI_TOTAL));
-	struct pcc_sample out = { 0 };
-	struct pcc_acct_counters c1, c2;
-	struct pcc_acct *a = NULL;
-	struct fx x;
-	int i;
-
-	fx_open(&x, "tree-hybrid", 64);
-	ck_assert_int_eq(pcc_acct_new(x.m, "/docker/" ID_B, &x.budget, &a), 0);
-	/* not -ENOENT: the cgroup is alive, just not in this hierarchy */
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 0);
-	pcc_acct_get_counters(a, &c1);
-	ck_assert_uint_eq(c1.probes, 2);	/* unified: gone; cpu: there */
-	/* then unified is skipped: no system calls at all */
-	for (i = 0; i < 32; i++)
-		ck_assert_int_eq(pcc_acct_read(a, &want, &out), 0);
-	pcc_acct_get_counters(a, &c2);
-	ck_assert_mem_eq(&c1, &c2, sizeof(c1));
-	/* and looked at again after a while */
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 0);
-	pcc_acct_get_counters(a, &c2);
-	ck_assert_uint_eq(c2.probes, 4);
-	/* everything: what cpu and cpuacct have, nothing tried in the others twice */
-	want = all_stats();
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 3);
-	pcc_acct_get_counters(a, &c1);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 3);
-	pcc_acct_get_counters(a, &c2);
-	ck_assert_uint_eq(c2.probes, c1.probes);
-	ck_assert_uint_eq(c2.opens, c1.opens);
-	ck_assert_uint_eq(c2.reads, c1.reads + 2);	/* cpuacct.usage, cpu.shares */
-	pcc_acct_free(a);
-	fx_close(&x);
-}
-END_TEST
-
-START_TEST(vanished)
-{
-	struct pcc_statset want = all_stats();
-	struct pcc_sample out = { 0 };
-	struct pcc_acct_counters cnt;
-	struct pcc_acct *a = NULL;
-	struct fx x;
-
-	fx_open(&x, "tree-hybrid", 64);
-	ck_assert_int_eq(pcc_acct_new(x.m, "/docker/" ID_C, &x.budget, &a), 0);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), -ENOENT);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), -ENOENT);
-	pcc_acct_get_counters(a, &cnt);
-	ck_assert_uint_eq(cnt.opens, 0);
-	/* one directory check per hierarchy and read, not one per file */
-	ck_assert_uint_eq(cnt.probes, 2 * 6);
-	ck_assert_uint_eq(x.budget.held, 0);
-	pcc_acct_free(a);
-	fx_close(&x);
-}
-END_TEST
-
-/* ---------------------------------------------------------------- files read */
-
-START_TEST(reads_only_needed_files)
-{
-	struct pcc_statset want = just(PCC_CPU_USAGE, PCC_CPU_USAGE);
-	struct pcc_sample out = { 0 };
-	struct pcc_acct_counters cnt;
-	struct pcc_acct *a = NULL;
-	struct fx x;
-
-	fx_open(&x, "tree-v1", 64);
-	ck_assert_int_eq(pcc_acct_new(x.m, "/docker/" ID_A, &x.budget, &a), 0);
-	ck_assert_int_eq(fds_open(x.dir, "/docker/"), 0);	/* new opens nothing */
-
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 1);
-	pcc_acct_get_counters(a, &cnt);
-	ck_assert_uint_eq(cnt.opens, 1);
-	ck_assert_uint_eq(cnt.reads, 1);
-	ck_assert_uint_eq(x.budget.held, 1);
-	ck_assert_int_eq(fds_open(x.dir, "/docker/"), 1);
-	ck_assert_int_eq(fds_open(x.dir, "/" ID_A "/cpuacct.usage"), 1);
-
-	/* again: the kept fd, one pread, no open */
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 1);
-	pcc_acct_get_counters(a, &cnt);
-	ck_assert_uint_eq(cnt.opens, 1);
-	ck_assert_uint_eq(cnt.reads, 2);
-
-	/* three stats of one file: memory.stat once */
-	want = just(PCC_MEM_RSS, PCC_MEM_CACHE);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 2);
-	pcc_acct_get_counters(a, &cnt);
-	ck_assert_uint_eq(cnt.opens, 2);
-	ck_assert_uint_eq(cnt.reads, 3);
-	ck_assert_int_eq(fds_open(x.dir, "/memory.stat"), 1);
-	ck_assert_int_eq(fds_open(x.dir, "/docker/"), 2);
-
-	/* v1 swap needs memory usage too, but reports only what was asked */
-	want = just(PCC_MEM_SWAP, PCC_MEM_SWAP);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 1);
-	ck_assert_uint_eq(out.v[PCC_MEM_SWAP], 10485760);
-	ck_assert(!pcc_statset_has(&out.have, PCC_MEM_USAGE));
-	ck_assert(!pcc_statset_has(&out.have, PCC_MEM_RSS));
-	pcc_acct_get_counters(a, &cnt);
-	ck_assert_uint_eq(cnt.reads, 5);
-	ck_assert_int_eq(fds_open(x.dir, "/memory.memsw.usage_in_bytes"), 1);
-	ck_assert_int_eq(fds_open(x.dir, "/memory.usage_in_bytes"), 1);
-
-	/* nothing wanted: nothing read, no devices left from before */
-	want = (struct pcc_statset){ { 0 } };
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 0);
-	pcc_acct_get_counters(a, &cnt);
-	ck_assert_uint_eq(cnt.reads, 5);
-	ck_assert_uint_eq(cnt.probes, 0);
-
-	pcc_acct_free(a);
-	ck_assert_uint_eq(x.budget.held, 0);
-	ck_assert_int_eq(fds_open(x.dir, "/docker/"), 0);
-	pcc_sample_release(&out);
-	fx_close(&x);
-}
-END_TEST
-
-START_TEST(absent_not_retried)
-{
-	struct pcc_statset want = just(PCC_CPU_USER, PCC_CPU_SYSTEM);
-	struct pcc_sample out = { 0 };
-	struct pcc_acct_counters c1, c2;
-	struct pcc_acct *a = NULL;
-	struct fx x;
-
-	fx_open(&x, "tree-v1", 0);		/* no kept fds: every read opens */
-	ck_assert_int_eq(pcc_acct_new(x.m, "/docker/" ID_B, &x.budget, &a), 0);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 0);
-	pcc_acct_get_counters(a, &c1);
-	ck_assert_uint_eq(c1.opens, 0);
-	ck_assert_uint_eq(c1.probes, 2);	/* usage_user, usage_sys: missing, cgroup there */
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 0);
-	pcc_acct_get_counters(a, &c2);
-	ck_assert_mem_eq(&c1, &c2, sizeof(c1));	/* not tried again */
-
-	/* the _recursive blkio file is missing: the fallback is found once and kept */
-	want = just(PCC_IO_READ_BYTES, PCC_IO_READ_BYTES);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 1);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 1);
-	ck_assert_uint_eq(out.v[PCC_IO_READ_BYTES], 512);
-	pcc_acct_get_counters(a, &c2);
-	ck_assert_uint_eq(c2.probes, c1.probes + 1);
-	ck_assert_uint_eq(c2.opens, 2);
-	ck_assert_uint_eq(x.budget.held, 0);
-	pcc_acct_free(a);
-	pcc_sample_release(&out);
-	fx_close(&x);
-}
-END_TEST
-
-START_TEST(fd_budget)
-{
-	struct pcc_statset want = all_stats();
-	struct pcc_sample out = { 0 };
-	struct pcc_acct_counters c1, c2;
-	struct pcc_acct *a = NULL, *b = NULL;
-	struct fx x;
-
-	fx_open(&x, "tree-v1", 3);
-	ck_assert_int_eq(pcc_acct_new(x.m, "/docker/" ID_A, &x.budget, &a), 0);
-	ck_assert_int_eq(pcc_acct_new(x.m, "/docker/" ID_B, &x.budget, &b), 0);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 24);
-	ck_assert_uint_eq(x.budget.held, 3);
-	ck_assert_int_eq(fds_open(x.dir, "/docker/"), 3);
-	pcc_acct_get_counters(a, &c1);
-	ck_assert_uint_eq(c1.opens, c1.reads);	/* first read: every file opened */
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 24);
-	pcc_acct_get_counters(a, &c2);
-	ck_assert_uint_eq(c2.opens - c1.opens, c1.opens - 3);	/* 3 kept, others reopened */
-	/* the budget is shared: b gets none */
-	ck_assert_int_eq(pcc_acct_read(b, &want, &out), 20);
-	ck_assert_uint_eq(x.budget.held, 3);
-	pcc_acct_free(a);
-	ck_assert_uint_eq(x.budget.held, 0);
-	ck_assert_int_eq(pcc_acct_read(b, &want, &out), 20);
-	ck_assert_uint_eq(x.budget.held, 3);
-	pcc_acct_free(b);
-	ck_assert_uint_eq(x.budget.held, 0);
-	ck_assert_int_eq(fds_open(x.dir, "/docker/"), 0);
-
-	/* no budget at all */
-	ck_assert_int_eq(pcc_acct_new(x.m, "/docker/" ID_A, NULL, &a), 0);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 24);
-	ck_assert_int_eq(fds_open(x.dir, "/docker/"), 0);
-	pcc_acct_free(a);
-	pcc_sample_release(&out);
-	fx_close(&x);
-}
-END_TEST
-
-/* A cgroup removed and made again under the same path (a restarted container). */
-START_TEST(removed_and_back)
-{
-	struct pcc_statset want = all_stats();
-	struct pcc_sample out = { 0 };
-	struct pcc_acct *a = NULL;
-	char tmp[] = "/tmp/pcc-acct-XXXXXX", cmd[1024], cg[900], away[1024];
-	struct fx x;
-
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
-	snprintf(cmd, sizeof(cmd), "cp -a '%s/tree-v2' '%s/'", unit_fixtures(), tmp);
-	ck_assert_int_eq(system(cmd), 0);
-	snprintf(x.dir, sizeof(x.dir), "%s/tree-v2", tmp);
-	x.root = pcc_sysroot_open(x.dir);
-	ck_assert_int_eq(pcc_mounts_load(x.root, &x.m), 0);
-	x.budget = (struct pcc_fdbudget){ .max = 0 };
-	snprintf(cg, sizeof(cg), "%s/sys/fs/cgroup/system.slice/docker-" ID_B ".scope", x.dir);
-	snprintf(away, sizeof(away), "%s.away", cg);
-
-	ck_assert_int_eq(pcc_acct_new(x.m, "/system.slice/docker-" ID_B ".scope", &x.budget, &a), 0);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 50);
-	ck_assert_int_eq(rename(cg, away), 0);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), -ENOENT);
-	ck_assert_int_eq(out.have.bits[0], 0);
-	ck_assert_int_eq(rename(away, cg), 0);
-	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 50);	/* nothing marked absent */
-	pcc_acct_free(a);
-	pcc_sample_release(&out);
-	fx_close(&x);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	ck_assert_int_eq(system(cmd), 0);
-}
-END_TEST
-
 START_TEST(bad_args)
 {
 	struct pcc_statset want = all_stats();
@@ -646,37 +340,6 @@ START_TEST(bad_args)
 }
 END_TEST
 
-/* ---------------------------------------------------------------- blkdev */
-
-START_TEST(blkdev_names)
-{
-	char dst[32];
-	struct fx x;
-
-	fx_open(&x, "tree-v1", 0);
-	ck_assert_int_eq(pcc_blkdev_name(x.root, 8, 0, dst, sizeof(dst)), 3);
-	ck_assert_str_eq(dst, "sda");
-	ck_assert_int_eq(pcc_blkdev_name(x.root, 8, 16, dst, sizeof(dst)), 3);
-	ck_assert_str_eq(dst, "sdb");
-	ck_assert_int_eq(pcc_blkdev_name(x.root, 253, 0, dst, sizeof(dst)), 4);
-	ck_assert_str_eq(dst, "dm-0");		/* last line without a newline */
-	ck_assert_int_eq(pcc_blkdev_name(x.root, 259, 0, dst, sizeof(dst)), 5);
-	ck_assert_str_eq(dst, "259:0");		/* no DEVNAME */
-	ck_assert_int_eq(pcc_blkdev_name(x.root, 259, 1, dst, sizeof(dst)), 5);
-	ck_assert_str_eq(dst, "259:1");		/* DEVNAME=../../etc refused */
-	ck_assert_int_eq(pcc_blkdev_name(x.root, 8, 32, dst, sizeof(dst)), 4);
-	ck_assert_str_eq(dst, "8:32");		/* no such device */
-	ck_assert_int_eq(pcc_blkdev_name(x.root, 8, 0, dst, 4), 3);
-	strcpy(dst, "keep");
-	ck_assert_int_eq(pcc_blkdev_name(x.root, 8, 0, dst, 3), -ERANGE);
-	ck_assert_int_eq(pcc_blkdev_name(x.root, 8, 32, dst, 4), -ERANGE);
-	ck_assert_str_eq(dst, "keep");
-	ck_assert_int_eq(pcc_blkdev_name(x.root, 8, 0, NULL, 4), -EINVAL);
-	ck_assert_int_eq(pcc_blkdev_name(x.root, 8, 0, dst, 0), -EINVAL);
-	fx_close(&x);
-}
-END_TEST
-
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("acct");
@@ -692,14 +355,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, v2_root_cgroup);
 	tcase_add_test(tc, hybrid_full);
 	tcase_add_test(tc, hybrid_half_removed);
-	tcase_add_test(tc, hybrid_missing_hierarchy);
-	tcase_add_test(tc, vanished);
-	tcase_add_test(tc, reads_only_needed_files);
-	tcase_add_test(tc, absent_not_retried);
-	tcase_add_test(tc, fd_budget);
-	tcase_add_test(tc, removed_and_back);
 	tcase_add_test(tc, bad_args);
-	tcase_add_test(tc, blkdev_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
