@@ -273,7 +273,11 @@ void pcc_set_get_stats(const struct pcc_set *s, struct pcc_set_stats *ret_stats)
 /*
  * Every statistic the accounting readers produce.  All values are uint64_t
  * in the unit named; "x100" values carry two decimals (the kernel's pressure
- * averages).  PCC_UNLIMITED marks a limit the kernel reports as none.
+ * averages).  PCC_UNLIMITED marks a limit the kernel reports as none: v2
+ * "max", v1 cpu.cfs_quota_us -1, a v1 memory.limit_in_bytes >= 2^62.
+ * Shares and weight are converted into each other as runc, kubernetes and
+ * systemd do: weight = 1 + ((shares - 2) * 9999) / 262142 and
+ * shares = 2 + ((weight - 1) * 262142) / 9999.
  */
 enum pcc_stat {
 	/* cpu */
@@ -293,13 +297,13 @@ enum pcc_stat {
 	PCC_MEM_RSS,		/* bytes: v1 total_rss, v2 anon */
 	PCC_MEM_CACHE,		/* bytes: v1 total_cache, v2 file */
 	PCC_MEM_INACTIVE_FILE,	/* bytes */
-	PCC_MEM_SWAP,		/* bytes */
+	PCC_MEM_SWAP,		/* bytes; v1: memsw usage - usage, only with swap accounting */
 	PCC_MEM_FAILCNT,	/* v1 only */
 	PCC_MEM_EV_LOW,		/* v2 memory.events */
 	PCC_MEM_EV_HIGH,
 	PCC_MEM_EV_MAX,
 	PCC_MEM_EV_OOM,		/* v2; v1 has no count */
-	PCC_MEM_EV_OOM_KILL,	/* v2 memory.events, v1 memory.oom_control */
+	PCC_MEM_EV_OOM_KILL,	/* v2 memory.events, v1 memory.oom_control (Linux >= 4.13) */
 	/* io, summed over devices */
 	PCC_IO_READ_BYTES,
 	PCC_IO_WRITE_BYTES,
@@ -308,7 +312,8 @@ enum pcc_stat {
 	/* pids */
 	PCC_PIDS_CURRENT,
 	PCC_PIDS_LIMIT,		/* PCC_UNLIMITED if "max" */
-	/* pressure: {cpu,memory,io} x {some,full} x {avg10,avg60,avg300 (x100), total (us)} */
+	/* pressure: {cpu,memory,io} x {some,full} x {avg10,avg60,avg300 (x100), total (us)};
+	 * v2 hierarchy only; cpu "full" is missing before Linux 5.13 */
 	PCC_PSI_FIRST,
 	PCC_PSI_LAST = PCC_PSI_FIRST + 3 * 2 * 4 - 1,
 	PCC_NSTAT
@@ -335,16 +340,20 @@ struct pcc_iodev {
 	uint64_t rbytes, wbytes, rios, wios;
 };
 
-/* One reading of one container. */
+/*
+ * One reading of one container.  Start with a zeroed struct; reuse it from
+ * read to read so iodev is not reallocated.  An iodev field holds a value
+ * only if the matching sum (PCC_IO_READ_BYTES for rbytes...) is in have.
+ */
 struct pcc_sample {
 	struct pcc_statset have;	/* which v[] entries hold a value */
 	uint64_t v[PCC_NSTAT];
-	size_t niodev;			/* entries in iodev; set when any PCC_IO_* was asked */
+	size_t niodev;			/* entries in iodev; 0 unless a PCC_IO_* was asked */
 	struct pcc_iodev *iodev;	/* owned by the sample; pcc_sample_release() */
 	size_t iodev_cap;
 };
 
-void pcc_sample_release(struct pcc_sample *s);	/* frees iodev; the struct may be reused */
+void pcc_sample_release(struct pcc_sample *s);	/* frees iodev (NULL ok); the struct may be reused */
 
 struct pcc_acct;	/* per-container reader: which files exist, kept fds */
 
@@ -360,8 +369,13 @@ struct pcc_fdbudget {
 
 /*
  * pcc_acct_new - a reader for the cgroup at path in each hierarchy of m
- * (m and budget borrowed, both must outlive the reader).  Opens nothing yet.
- * Returns 0 or -ENOMEM/-EINVAL.
+ * (m and budget borrowed, both must outlive the reader; budget NULL means
+ * keep no fds).  path is as in /proc/PID/cgroup ("/docker/<id>"): absolute,
+ * relative to each hierarchy's root, whose mountinfo root is stripped if the
+ * mount shows a subtree.  Works out once which files hold which statistics
+ * here and their paths; opens nothing yet.  A reader is for one thread at a
+ * time.  Returns 0, -EINVAL (NULL, relative path, a ".." component) or
+ * -ENOMEM.
  */
 int pcc_acct_new(const struct pcc_mounts *m, const char *path,
 		 struct pcc_fdbudget *budget, struct pcc_acct **ret_acct);
@@ -369,19 +383,30 @@ void pcc_acct_free(struct pcc_acct *a);
 
 /*
  * pcc_acct_read - read the files behind the statistics in want (and only
- * those), filling out->v/have for every statistic the kernel provides here.
- * out->have is cleared first; out->iodev is reused.  Returns the number of
- * statistics filled; -ENOENT if the cgroup has gone from every hierarchy;
- * other -errno only for allocation failure.  A missing or malformed file
- * leaves its statistics out of out->have.
+ * those, each once), filling out->v/have for every statistic in want the
+ * kernel provides here.  out->have and out->niodev are cleared first;
+ * out->iodev is reused.  Returns the number of statistics filled (0 is
+ * fine: nothing wanted exists here); -ENOENT if the cgroup has gone from
+ * every hierarchy (have is then empty); -EINVAL for NULL arguments; other
+ * -errno only for allocation failure.
+ * A malformed file leaves its statistics out for this read.  A file missing
+ * from a live cgroup (no memsw without swap accounting, no usage_user
+ * before Linux 4.6) is left out and not looked for again by this reader; a
+ * hierarchy the live cgroup is not in is looked at again every 32 reads.
+ * Fds are kept while budget->held < budget->max; a kept fd of a removed
+ * cgroup (ENODEV) is closed, and one reopen is tried in case the cgroup was
+ * made again.  Steady state: one pread per wanted file, no allocation.
  */
 int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 		  struct pcc_sample *out);
 
 /*
  * pcc_blkdev_name - the kernel name of a block device (sda, dm-0...) from
- * <sysroot>/sys/dev/block/M:m/uevent into dst; "M:m" if unknown.
- * Returns the length written or -errno.
+ * <sysroot>/sys/dev/block/M:m/uevent into dst; "M:m" if unknown (no such
+ * device, no DEVNAME, or a name that is not a plain path component).
+ * Returns the length written (NUL-terminated), -EINVAL for no dst, -ERANGE
+ * if the name does not fit in dstlen (dst untouched).  Reads one small
+ * sysfs file: for a new device, not for every fetch.
  */
 int pcc_blkdev_name(int rootfd, unsigned major, unsigned minor, char *dst,
 		    size_t dstlen);
