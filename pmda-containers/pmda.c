@@ -147,9 +147,10 @@ static void containers_init(pmdaInterface *dp)
 
 static pmLongOptions longopts[] = {
 	PMDA_OPTIONS_HEADER("Options"),
-	PMOPT_DEBUG,
+	PMDAOPT_DEBUG,
 	PMDAOPT_DOMAIN,
 	PMDAOPT_LOGFILE,
+	PMDAOPT_HELPTEXT,
 	{ "rescan", 1, 'r', "SECS", "safety rescan of the cgroup tree every SECS [60, 0: never]" },
 	{ "fd-budget", 1, 'b', "N", "keep at most N cgroup files open [half the fd limit]" },
 	PMOPT_HELP,
@@ -157,7 +158,7 @@ static pmLongOptions longopts[] = {
 };
 
 static pmdaOptions opts = {
-	.short_options = "b:D:d:l:r:?",
+	.short_options = "b:D:d:h:l:r:?",
 	.long_options = longopts,
 };
 
