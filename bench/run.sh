@@ -26,7 +26,7 @@ cgroup.blkio.all.io_service_bytes.read cgroup.blkio.all.io_service_bytes.write"
 die() { echo "bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root"
 # shellcheck disable=SC1091
-. /etc/pcp.env
+set +u; . /etc/pcp.env; set -u
 pmprobe -v hinv.ncpu 2>/dev/null | grep -q ' 1 ' || die "pmcd is not running"
 if ! pminfo container.control.containers >/dev/null 2>&1; then
 	echo "bench: installing the PMDA into pmcd" >&2
@@ -52,7 +52,7 @@ mkcgroups() {	# mkcgroups N
 	for h in $hiers; do
 		[ -d "$h/pccbench.slice" ] || { mkdir "$h/pccbench.slice" || die "mkdir $h"; made+=("$h/pccbench.slice"); }
 		for i in $(seq 1 "$1"); do
-			printf '%s/pccbench.slice/docker-%064x.scope\n' "$h" "$i"
+			printf "%s/pccbench.slice/docker-%08x%056x.scope\n" "$h" "$i" 0
 		done | xargs mkdir -p
 	done
 }
@@ -84,8 +84,16 @@ for n in $NS; do
 	pmda_pid=$(pid_of pmdacontainers); proc_pid=$(pid_of pmdaproc)
 	[ -n "$pmda_pid" ] || die "pmdacontainers not running"
 	pmda_us=$(measure "$pmda_pid" "${CMETRICS[@]}")
-	# the floor reads exactly the cgroup files the PMDA holds open now
-	files=$(find /proc/"$pmda_pid"/fd -type l -printf '%l\n' 2>/dev/null | grep '^/sys/fs/cgroup/')
+	# the floor reads the files the PMDA reads: the (hierarchy, file) pairs
+	# it holds open, for every container it reports
+	held=$(find /proc/"$pmda_pid"/fd -type l -printf '%l\n' 2>/dev/null | grep '^/sys/fs/cgroup/[^/]*/.*/')
+	pairs=$(echo "$held" | awk -F/ '{print $5 " " $NF}' | sort -u)
+	files=$(pminfo -f container.info.cgroup | sed -n 's/.* value "\(.*\)"$/\1/p' |
+		while read -r cg; do
+			echo "$pairs" | while read -r h f; do
+				p="/sys/fs/cgroup/$h$cg/$f"; [ -e "$p" ] && echo "$p"
+			done
+		done)
 	nfiles=$(echo "$files" | grep -c .)
 	floor_us=$(echo "$files" | "$BUILD/bench/floor" kept "$F" | awk '{printf "%.1f", $3/1000}')
 	path_us=$(echo "$files" | "$BUILD/bench/floor" path "$F" | awk '{printf "%.1f", $3/1000}')
@@ -96,6 +104,6 @@ for n in $NS; do
 	vsp=NA; [ "$proc_us" != NA ] && vsp=$(calc "$proc_us / $pmda_us" 1)x
 	printf '%-6s %-8s %12s %12s %12s %12s %12s %10s %10s\n' "$n" "$ctrs" "$pmda_us" "$floor_us" \
 		"$path_us" "$proc_us" "$per" "${vsf}x" "$vsp"
-	echo "       ($nfiles cgroup files held open by the PMDA; fds held: $(pminfo -f container.control.fds | awk '/value/{print $2}'))"
+	echo "       ($nfiles cgroup files read per fetch; held open by the PMDA: $(pminfo -f container.control.fds | awk '/value/{print $2}'))"
 done
 echo "columns: CPU microseconds per fetch; 'vs floor' = pmda / pread floor (target <= 1.3), 'vs proc' = pmdaproc / pmda"

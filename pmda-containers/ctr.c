@@ -34,27 +34,41 @@ struct ctrdev *ctrdev_lookup(int inst)
 	return active(pmda.indom[INDOM_DEV], inst);
 }
 
+static int taken(const char *name)
+{
+	int inst;
+
+	return pmdaCacheLookupName(pmda.indom[INDOM_CTR], name, &inst, NULL) ==
+	       PMDA_CACHE_ACTIVE;
+}
+
 /*
  * An instance name no active instance has.  Two engines may use one name
- * (an LXC "web" and an nspawn "web"): the later one is told apart by its
- * engine, and if that is taken too, by its cgroup path's short id.
+ * (an LXC "web" and an nspawn "web") and two ids may share their first 12
+ * digits: the later container is told apart by its engine, then by its
+ * full id, and as a last resort by a number.
  */
 static char *unique_name(const struct pcc_container *c)
 {
-	pmInDom indom = pmda.indom[INDOM_CTR];
-	char *name;
-	int inst;
+	char *name = NULL;
+	int n;
 
-	if (pmdaCacheLookupName(indom, c->name, &inst, NULL) != PMDA_CACHE_ACTIVE)
+	if (!taken(c->name))
 		return strdup(c->name);
 	if (asprintf(&name, "%s@%s", c->name, pcc_engine_name(c->cid.engine)) < 0)
 		return NULL;
-	if (pmdaCacheLookupName(indom, name, &inst, NULL) != PMDA_CACHE_ACTIVE)
+	if (!taken(name))
 		return name;
 	free(name);
-	if (asprintf(&name, "%s@%.12s", c->name, c->cid.id[0] ? c->cid.id : "dup") < 0)
-		return NULL;
-	return name;
+	if (c->cid.id[0] && !taken(c->cid.id))
+		return strdup(c->cid.id);
+	for (n = 2;; n++) {
+		if (asprintf(&name, "%s#%d", c->name, n) < 0)
+			return NULL;
+		if (!taken(name))
+			return name;
+		free(name);
+	}
 }
 
 static void ctr_free(struct ctr *t)

@@ -83,15 +83,21 @@ static int containers_instance(pmInDom indom, int inst, char *name, pmInResult *
 	return pmdaInstance(indom, inst, name, result, pmdaext);
 }
 
-/* fds the readers may keep open: half of what we may open, the rest for
- * directories, inotify, netlink and pmcd */
+/*
+ * fds the readers may keep open: all but a reserve for directories, inotify,
+ * netlink sockets and pmcd.  A kept fd costs a seq_file buffer (~4.6 kB of
+ * kernel memory once read) but saves two thirds of the CPU of each read.
+ */
 static unsigned fd_budget(void)
 {
+	const rlim_t reserve = 2048;
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
-		return 4096;
-	return rl.rlim_cur > 512 ? (unsigned)(rl.rlim_cur / 2) : 64;
+		return 16384;
+	if (rl.rlim_cur > 2 * reserve)
+		return (unsigned)(rl.rlim_cur - reserve);
+	return (unsigned)(rl.rlim_cur / 2);
 }
 
 static int containers_setup(void)
