@@ -72,8 +72,8 @@ measure() {
 }
 
 read -r -a CMETRICS < <(pminfo container.cpu container.memory container.io container.pids | tr '\n' ' ')
-read -r -a PMETRICS < <(echo $PROC_METRICS)
-echo "host: $(nproc) cpus, $(uname -r), cgroup hierarchies: $(echo $hiers | wc -w), fetches per point: $F"
+read -r -d '' -a PMETRICS <<< "$PROC_METRICS"
+echo "host: $(nproc) cpus, $(uname -r), cgroup hierarchies: $(echo "$hiers" | wc -w), fetches per point: $F"
 printf '%-6s %-8s %12s %12s %12s %12s %12s %10s %10s\n' N ctrs "pmda us/f" "floor us/f" "path us/f" \
 	"pmdaproc us/f" "us/ctr" "vs floor" "vs proc"
 for n in $NS; do
