@@ -6,7 +6,7 @@
  *  - int returns are >= 0 on success (a count or a flag), a negative errno on
  *    failure.  Output parameters are named ret_*, come last and are left
  *    untouched on failure.
- *  - Every *_new()/*_load() has a *_free() that accepts NULL.
+ *  - Every *_new() and *_load() has a *_free() that accepts NULL.
  *  - A returned const char * or struct pointer is borrowed: it stays valid
  *    until its owner is next refreshed or freed.
  *  - The library never logs and never prints; it keeps no static state, so
