@@ -158,6 +158,10 @@ static const char *const no[] = {
 	"/", "//", "/docker/", "//docker/" ID, "/docker//" ID, "/docker/./" ID,
 	"/docker/../docker/" ID, "/./docker/" ID, "/.", "/..",
 	"/" ID, "/docker", "/system.slice", "/machine.slice",
+	"//system.slice/docker-" ID ".scope", "/./system.slice/docker-" ID ".scope",
+	"/x/../system.slice/docker-" ID ".scope", "/system.slice/docker-" ID ".scope/",
+	U1000 "//libpod-" ID ".scope", U1000 "/./libpod-" ID ".scope",
+	U1000 "/../libpod-" ID ".scope", "/kubepods/burstable/pod" PU "/./" ID,
 	/* docker near misses */
 	"/docker/" ID63, "/docker/" ID65, "/docker/" IDUP, "/docker/" IDG,
 	"/docker/docker-" ID, "/docker/" ID ".scope", "/docker/ " ID,
