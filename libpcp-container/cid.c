@@ -76,14 +76,15 @@ struct form {
 };
 
 /*
- * One row per naming scheme.  A leaf matches at most one row in practice;
- * the first that matches wins.
+ * One row per naming scheme; the first row that matches wins.  The CRI rows
+ * also match each pod's sandbox ("pause") container: a path cannot tell it
+ * from the pod's other containers.
  */
 static const struct form forms[] = {
 	/* docker, cgroupfs driver */
 	{ "", "", VAL_ID, PAR_EXACT, "/docker", PCC_ENGINE_DOCKER },
 	/* docker, systemd driver: system.slice, a kubelet pod slice,
-	 * --cgroup-parent=<x>.slice, rootless below user@<uid>.service */
+	 * --cgroup-parent=<x>.slice, rootless (a slice below user@<uid>) */
 	{ "docker-", ".scope", VAL_ID, PAR_SLICE, NULL, PCC_ENGINE_DOCKER },
 	/* podman, cgroupfs manager; its conmon sits in /libpod_parent/conmon */
 	{ "libpod-", "", VAL_ID, PAR_EXACT, "/libpod_parent", PCC_ENGINE_PODMAN },
