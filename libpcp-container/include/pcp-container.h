@@ -149,22 +149,32 @@ struct pcc_cid {
 /*
  * pcc_cid_classify - decide whether a cgroup path (relative to its hierarchy,
  * leading '/', as in /proc/PID/cgroup) is a container's own cgroup.
- * Returns 1 and fills *ret_cid for a container; 0 for a cgroup that is not one
- * (a slice, a pod, a conmon or monitor cgroup; the walk descends into it);
- * -EINVAL for a NULL or relative path.  Cgroups below a container's cgroup
- * are not classified: the walker stops at the container.
+ * Returns 1 and fills every field of *ret_cid for a container; 0 for a cgroup
+ * that is not one (a slice, a pod, a conmon or monitor cgroup; the walk
+ * descends into it), and for a name that does not fit whole in cid.name;
+ * -EINVAL for a NULL or relative path or a NULL ret_cid.  *ret_cid is
+ * untouched unless 1 is returned.  Cgroups below a container's cgroup are
+ * not classified: the walker stops at the container.  Each path is judged
+ * on its own form, so a container form nested in another container's cgroup
+ * still returns 1; the forms recognised are listed in cid.c.
  */
 int pcc_cid_classify(const char *path, struct pcc_cid *ret_cid);
 
+/*
+ * pcc_engine_name - "docker", "podman", "containerd", "crio", "kubernetes",
+ * "lxc" or "nspawn"; "" for PCC_ENGINE_NONE and out-of-range values.  A
+ * string constant, never NULL.
+ */
 const char *pcc_engine_name(enum pcc_engine engine);
 
 /*
  * pcc_name_sanitize - copy src (srclen bytes, not necessarily NUL-terminated
  * or valid UTF-8) into dst as a name safe for PCP instance names and JSON
  * labels: printable ASCII except space, '"', '\'' and '\\' is kept, every
- * other byte becomes "\xHH" (so distinct inputs stay distinct), and the
- * result is cut at dstlen-1 bytes (never inside an escape).  Returns the
- * length written, -EINVAL if dstlen < 1.
+ * other byte becomes "\xHH" with lower-case hex (so distinct inputs stay
+ * distinct), and the result is cut at dstlen-1 bytes (never inside an
+ * escape) and NUL-terminated.  Returns the length written, -EINVAL if
+ * dstlen < 1, dst is NULL, or src is NULL with srclen > 0.
  */
 int pcc_name_sanitize(const char *src, size_t srclen, char *dst, size_t dstlen);
 
