@@ -314,10 +314,14 @@ int metrics_fetch(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *atom)
 	if (d->kind == MK_IODEV) {
 		if ((dv = ctrdev_lookup(inst)) == NULL)
 			return PM_ERR_INST;
+		if (pmda.scope != CTX_ALL && dv->ctr->inst != pmda.scope)
+			return PMDA_FETCH_NOVALUES;
 		return fetch_iodev(dv, d->arg, atom);
 	}
 	if ((t = ctr_lookup(inst)) == NULL)
 		return PM_ERR_INST;
+	if (pmda.scope != CTX_ALL && t->inst != pmda.scope)
+		return PMDA_FETCH_NOVALUES;
 	if (d->kind == MK_INFO)
 		return fetch_info(t, d->arg, atom);
 	return fetch_stat(t, d, atom);

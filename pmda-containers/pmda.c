@@ -18,7 +18,7 @@
 #include "domain.h"
 #include "pmda.h"
 
-struct pmda_state pmda = { .rootfd = -1, .rescan_secs = 60 };
+struct pmda_state pmda = { .rootfd = -1, .rescan_secs = 60, .scope = CTX_ALL };
 
 static const struct pcc_set_ops set_ops = {
 	.added = ctr_added,
@@ -46,7 +46,13 @@ static void sample_all(const struct pcc_statset *want)
 {
 	size_t i, n = pcc_set_count(pmda.set);
 	struct pcc_container *c;
+	struct ctr *t;
 
+	if (pmda.scope != CTX_ALL) {
+		if ((t = ctr_lookup(pmda.scope)) != NULL)
+			ctr_sample(t, want);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		c = pcc_set_at(pmda.set, i);
 		if (c->priv)
@@ -62,6 +68,8 @@ static int containers_fetch(int numpmid, pmID *pmidlist, pmResult **resp, pmdaEx
 	int rc;
 
 	refresh_set();
+	if ((pmda.scope = ctx_scope()) == PM_ERR_NOCONTAINER)
+		return PM_ERR_NOCONTAINER;
 	pmda.gen++;
 	metrics_want(numpmid, pmidlist, &want);
 	for (w = 0; w < sizeof(want.bits) / sizeof(want.bits[0]); w++)
@@ -80,6 +88,10 @@ static int containers_instance(pmInDom indom, int inst, char *name, pmInResult *
 			       pmdaExt *pmdaext)
 {
 	refresh_set();
+	if ((pmda.scope = ctx_scope()) == PM_ERR_NOCONTAINER)
+		return PM_ERR_NOCONTAINER;
+	if (pmda.scope != CTX_ALL)
+		return ctx_instance(indom, inst, name, result);
 	return pmdaInstance(indom, inst, name, result, pmdaext);
 }
 
@@ -139,6 +151,9 @@ static void containers_init(pmdaInterface *dp)
 	}
 	dp->version.seven.fetch = containers_fetch;
 	dp->version.seven.instance = containers_instance;
+	dp->version.seven.attribute = ctx_attribute;
+	pmdaSetEndContextCallBack(dp, ctx_end);
+	pmdaSetCommFlags(dp, PMDA_FLAG_CONTAINER);
 	pmdaSetFetchCallBack(dp, metrics_fetch);
 	metrics_init(&metrics, &nmetrics);
 	/* pmdaInit gives the metrics and indoms our domain */

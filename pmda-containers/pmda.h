@@ -64,6 +64,7 @@ struct pmda_state {
 	unsigned long long fetches;
 	unsigned long long fetch_ns;	/* time spent in fetches */
 	int cache_dirty;		/* instance caches to be saved */
+	int scope;			/* this request's container instance, or CTX_ALL */
 };
 
 extern struct pmda_state pmda;
@@ -75,6 +76,13 @@ struct ctr *ctr_lookup(int inst);		/* active container or NULL */
 struct ctrdev *ctrdev_lookup(int inst);		/* active device instance or NULL */
 void ctr_sample(struct ctr *t, const struct pcc_statset *want);
 void ctr_save_caches(void);
+
+/* ctx.c: pmcd's container attribute per client context */
+#define CTX_ALL	(-1)
+int ctx_attribute(int ctx, int attr, const char *value, int length, pmdaExt *pmdaext);
+void ctx_end(int ctx);
+int ctx_scope(void);		/* instance, CTX_ALL, or PM_ERR_NOCONTAINER */
+int ctx_instance(pmInDom indom, int inst, char *name, pmInResult **result);
 
 /* metrics.c: the metric table */
 void metrics_init(pmdaMetric **ret_tab, int *ret_n);
