@@ -9,7 +9,9 @@
 # necessarily PID 1 (the apt recipe below works either way).
 #
 # Environment:
-#   PCC_LAB   state directory of the lab scripts (default /tmp/pcc-lab)
+#   PCC_LAB         state directory of the lab scripts (default /tmp/pcc-lab)
+#   PCC_MOUNTINFO   file the lab_cg_* functions read instead of
+#                   /proc/self/mountinfo (QA feeds them fixtures)
 
 PCC_LAB=${PCC_LAB:-/tmp/pcc-lab}
 
@@ -23,9 +25,10 @@ lab_require_root() {
 lab_systemd_is_pid1() { [ -d /run/systemd/system ]; }
 
 # ------------------------------------------------------------ cgroup mounts
-# All of these read /proc/self/mountinfo (fields: ... mountpoint opts
-# [optional...] - fstype source superopts) and print nothing when there is
-# no match.  Only the first mount of each hierarchy counts.
+# All of these read /proc/self/mountinfo, or $PCC_MOUNTINFO (fields: ...
+# mountpoint opts [optional...] - fstype source superopts), and print
+# nothing when there is no match.  Only the first mount of each hierarchy
+# counts.
 
 # lab_cg_mounts: "fstype mountpoint superopts" for every cgroup mount
 lab_cg_mounts() {
@@ -34,7 +37,7 @@ lab_cg_mounts() {
 			;
 		if ($(i + 1) == "cgroup" || $(i + 1) == "cgroup2")
 			print $(i + 1), $5, $(i + 3)
-	}' /proc/self/mountinfo
+	}' "${PCC_MOUNTINFO:-/proc/self/mountinfo}"
 }
 
 # lab_cg_v1_mounts: mount points of the v1 hierarchies (incl. name=systemd)
@@ -70,10 +73,10 @@ lab_cg_ctrl_mount() {
 	}'
 }
 
-# lab_cg_hierarchies [--no-unified]: every mount a lab cgroup goes into
+# lab_cg_hierarchies: every v1 hierarchy, then cgroup2 (if mounted)
 lab_cg_hierarchies() {
 	lab_cg_v1_mounts
-	[ "${1:-}" = --no-unified ] || lab_cg_v2_mount
+	lab_cg_v2_mount
 }
 
 # lab_pid_in_cgroup PID REL: true if process PID is in cgroup /REL in at
@@ -208,7 +211,7 @@ lab_podman_ensure() {
 		echo 'hello from the pcc lab' >"$r/www/index.html"
 		tar -C "$r" -cf "$PCC_LAB/podman/rootfs.tar" .
 		rm -rf "$r"
-		lab_podman import --change 'CMD ["/bin/sh"]' \
+		lab_podman import --quiet --change 'CMD ["/bin/sh"]' \
 			--change "LABEL pcc.lab.version=$LAB_IMAGE_VERSION" \
 			"$PCC_LAB/podman/rootfs.tar" "$LAB_IMAGE" >/dev/null ||
 			lab_die "podman import failed"

@@ -52,6 +52,7 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
+unset PCC_MOUNTINFO	# fixtures are for QA readers, never for creating cgroups
 
 TAG=${PCC_LAB_TAG:-syn}
 NET=${PCC_LAB_NET:-10.232}
@@ -374,7 +375,7 @@ cmd_up() {
 	[ "$LAYOUT" = none ] && lab_die "no cgroup filesystem mounted"
 	HIER=()
 	while IFS= read -r s; do HIER+=("$s"); done < <(
-		if [ $unified = 1 ]; then lab_cg_hierarchies; else lab_cg_hierarchies --no-unified; fi)
+		if [ $unified = 1 ]; then lab_cg_hierarchies; else lab_cg_v1_mounts; fi)
 	[ ${#HIER[@]} -gt 0 ] || lab_die "no cgroup hierarchy to use"
 	mkdir -p "$SYN"
 	exec 9>"$PCC_LAB/synthetic.lock"
