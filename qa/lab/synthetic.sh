@@ -146,16 +146,11 @@ enable_v2_ctrls() {
 	done
 }
 
-# mkcg MOUNT REL: create MOUNT/REL level by level, recording each new dir;
-# fails if the leaf exists but is not ours (another lab or a real engine)
-mkcg() {
-	local cur=$1 rel=$2 part parts
-	if [ -d "$cur/$rel" ] && [ -z "${CREATED[$cur/$rel]:-}" ]; then
-		lab_log "$cur/$rel exists and was not created by this lab ($SYN);"
-		lab_log "another lab with tag $TAG or a real engine owns it (see PCC_LAB_TAG)"
-		return 1
-	fi
-	IFS=/ read -r -a parts <<<"$rel"
+# mkdirs MOUNT REL: create MOUNT/REL level by level, recording each dir
+# made; levels that exist (ours, another lab's, a real engine's) are used
+mkdirs() {
+	local cur=$1 part parts
+	IFS=/ read -r -a parts <<<"$2"
 	for part in "${parts[@]}"; do
 		if [ ! -d "$cur/$part" ]; then
 			enable_v2_ctrls "$cur"
@@ -165,6 +160,17 @@ mkcg() {
 		fi
 		cur=$cur/$part
 	done
+}
+
+# mkcg MOUNT REL: mkdirs for a container's own cgroup, which must be ours:
+# fails if the leaf exists but this lab did not create it
+mkcg() {
+	if [ -d "$1/$2" ] && [ -z "${CREATED[$1/$2]:-}" ]; then
+		lab_log "$1/$2 exists and was not created by this lab ($SYN);"
+		lab_log "another lab with tag $TAG or a real engine owns it (see PCC_LAB_TAG)"
+		return 1
+	fi
+	mkdirs "$1" "$2"
 }
 
 # ------------------------------------------------------------ up
@@ -285,7 +291,7 @@ up_scale() {	# up_scale N: scale-1..scale-N, creating only the missing ones
 			lab_pid_in_cgroup "$pid" "$rel" && have[$s]=1
 		done <"$SYN/scale.list"
 	fi
-	for h in "${HIER[@]}"; do mkcg "$h" docker || lab_die "cannot create $h/docker"; done
+	for h in "${HIER[@]}"; do mkdirs "$h" docker || lab_die "cannot create $h/docker"; done
 	for ((k = 1; k <= n; k++)); do
 		[ -n "${have[scale-$k]:-}" ] && continue
 		id=$(style_id "scale-$k")
