@@ -144,7 +144,7 @@ drop_netavark_chains() {
 	for c in NETAVARK-HOSTPORT-DNAT NETAVARK-HOSTPORT-MASQ NETAVARK-HOSTPORT-SETMARK; do
 		iptables -t nat -F "$c" 2>/dev/null && iptables -t nat -X "$c" 2>/dev/null
 	done
-	lab_log "removed netavark iptables chains"
+	lab_log "removed netavark iptables chains (if there were any)"
 	return 0
 }
 
