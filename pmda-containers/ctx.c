@@ -9,7 +9,9 @@
  * client that names a container before it starts (or across a restart)
  * sees it as soon as it exists.  Each context's state is freed when pmcd
  * ends the context, so two clients, scoped and not, never see each other's
- * scope.
+ * scope.  The context of a request is pmdaExt's e_context: pmdaGetContext()
+ * is only set inside pmdaFetch, so before it, it names the previous
+ * request's client (the mix-up of PCP issue #236).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -117,9 +119,9 @@ static int resolve(const char *name)
 	return found;
 }
 
-int ctx_scope(void)
+int ctx_scope(int ctx)
 {
-	struct ctxstate *c = ctx_get(pmdaGetContext(), 0);
+	struct ctxstate *c = ctx_get(ctx, 0);
 
 	if (c == NULL || c->container == NULL)
 		return CTX_ALL;

@@ -68,7 +68,7 @@ static int containers_fetch(int numpmid, pmID *pmidlist, pmResult **resp, pmdaEx
 	int rc;
 
 	refresh_set();
-	if ((pmda.scope = ctx_scope()) == PM_ERR_NOCONTAINER)
+	if ((pmda.scope = ctx_scope(pmdaext->e_context)) == PM_ERR_NOCONTAINER)
 		return PM_ERR_NOCONTAINER;
 	pmda.gen++;
 	metrics_want(numpmid, pmidlist, &want);
@@ -88,7 +88,7 @@ static int containers_instance(pmInDom indom, int inst, char *name, pmInResult *
 			       pmdaExt *pmdaext)
 {
 	refresh_set();
-	if ((pmda.scope = ctx_scope()) == PM_ERR_NOCONTAINER)
+	if ((pmda.scope = ctx_scope(pmdaext->e_context)) == PM_ERR_NOCONTAINER)
 		return PM_ERR_NOCONTAINER;
 	if (pmda.scope != CTX_ALL)
 		return ctx_instance(indom, inst, name, result);

@@ -81,7 +81,7 @@ void ctr_save_caches(void);
 #define CTX_ALL	(-1)
 int ctx_attribute(int ctx, int attr, const char *value, int length, pmdaExt *pmdaext);
 void ctx_end(int ctx);
-int ctx_scope(void);		/* instance, CTX_ALL, or PM_ERR_NOCONTAINER */
+int ctx_scope(int ctx);		/* instance, CTX_ALL, or PM_ERR_NOCONTAINER */
 int ctx_instance(pmInDom indom, int inst, char *name, pmInResult **result);
 
 /* metrics.c: the metric table */
