@@ -135,9 +135,19 @@ int pcc_meta_resolve(struct pcc_engines *e, const struct pcc_cid *cid,
 		pp = NULL;		/* not this container's: read afresh */
 
 	probe_init(&p);
-	rc = ops->probe(e, cid, pp ? &pp->probe : NULL, &p);
-	if (rc < 0)
-		goto out;
+	if (cid->uid >= 0 && !ops->rootless) {
+		/*
+		 * A cgroup below a user's service that names a system-wide
+		 * engine's container: the user made it, the system's files
+		 * are not about it.
+		 */
+		p.runtime = cid->engine;
+		p.nsrc = 1;
+	} else {
+		rc = ops->probe(e, cid, pp ? &pp->probe : NULL, &p);
+		if (rc < 0)
+			goto out;
+	}
 	if (pp && probe_eq(&pp->probe, &p)) {
 		e->st.resolves++;
 		e->st.unchanged++;

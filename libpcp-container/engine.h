@@ -101,6 +101,8 @@ struct pcc_engines {
 
 struct engine_ops {
 	enum pcc_engine engine;
+	bool rootless;		/* reads a user's own storage when cid.uid >= 0; without
+				 * it such a container gets no metadata at all */
 	/* open the source files of cid into p (p->runtime set if found);
 	 * -ENOMEM only: problems with the files go into p->src[].key.err */
 	int (*probe)(struct pcc_engines *e, const struct pcc_cid *cid,

@@ -132,6 +132,7 @@ out:
 
 const struct engine_ops engine_docker = {
 	.engine = PCC_ENGINE_DOCKER,
+	.rootless = true,
 	.probe = docker_probe,
 	.fill = docker_fill,
 };

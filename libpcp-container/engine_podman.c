@@ -306,6 +306,7 @@ static int podman_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 
 const struct engine_ops engine_podman = {
 	.engine = PCC_ENGINE_PODMAN,
+	.rootless = true,
 	.probe = podman_probe,
 	.fill = podman_fill,
 };

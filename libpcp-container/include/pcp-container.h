@@ -434,7 +434,11 @@ int pcc_blkdev_name(int rootfd, unsigned major, unsigned minor, char *dst,
  *               and Incus keep theirs elsewhere: -ENODATA, name still set)
  *   nspawn      name from the cgroup; D/<name> (machined's KEY=value file)
  * Rootless containers (cid.uid >= 0) of podman and docker are read from the
- * owner's home: ~/.local/share/containers/storage and ~/.local/share/docker.
+ * owner's home: ~/.local/share/containers/storage and ~/.local/share/docker
+ * (the defaults: a storage.conf or XDG_DATA_HOME moving them is not read).
+ * Any other engine's container below a user's service gets no metadata
+ * (-ENODATA; lxc and nspawn keep the name from the cgroup): the user made
+ * that cgroup, and the system's files are not about it.
  * The home is $PCC_HOME_DIR/<uid> if PCC_HOME_DIR is set, else the passwd
  * entry's directory (getpwuid_r; /home/<user> if that is empty) below the
  * sysroot.  Everything below the home is the user's: it is opened without
@@ -553,7 +557,8 @@ void pcc_engines_free(struct pcc_engines *e);
 /*
  * pcc_meta_resolve - the metadata of the container cid (typically a
  * pcc_container's cid) from its engine's files.  prev is this container's
- * previous result (NULL the first time): when the source files are the same
+ * previous result from this reader (NULL the first time; another
+ * container's or reader's meta counts as NULL): when the source files are the same
  * as when prev was read (inode, size, mtime, ctime; a file still missing
  * counts as the same), nothing is read and 0 is returned.  Otherwise
  * returns 1 and a new meta in *ret_meta (the caller frees prev if it wants

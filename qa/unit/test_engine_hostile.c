@@ -4,7 +4,8 @@
  * invalid UTF-8 and control characters, a 100 MB file, 100000-deep
  * nesting, symlinks, a FIFO and foreign owners in a rootless home (with
  * openat2 and with the component walk), too many labels, strings too
- * long, names that are no file names.  In every case the container still
+ * long, names that are no file names, a user's cgroup named like a system
+ * container.  In every case the container still
  * gets a meta carrying the error.  Re-reading on change is in
  * test_engine_change.c.
  */
@@ -285,6 +286,42 @@ START_TEST(names_not_files)
 }
 END_TEST
 
+/*
+ * A user can make a cgroup named like a system container's (nerdctl-<id>.scope
+ * in a slice of its own): the system's files are not about it.
+ */
+START_TEST(user_cgroup_not_system)
+{
+	struct pcc_cid c;
+	struct pcc_meta *m;
+	struct efx x;
+
+	efx_open(&x, "containerd");
+	c = cid_id(PCC_ENGINE_CONTAINERD, C_APP, 1000);
+	m = resolve(&x, c);
+	ck_assert_int_eq(m->error, -ENODATA);
+	ck_assert_ptr_null(m->name);
+	ck_assert_ptr_null(m->pod);
+	pcc_meta_free(m);
+	c.engine = PCC_ENGINE_KUBERNETES;
+	m = resolve(&x, c);
+	ck_assert_int_eq(m->error, -ENODATA);
+	ck_assert_int_eq(m->runtime, PCC_ENGINE_KUBERNETES);
+	pcc_meta_free(m);
+	efx_close(&x);
+
+	efx_open(&x, "lxc");
+	c = cid_name(PCC_ENGINE_LXC, "web3");
+	c.uid = 1000;
+	m = resolve(&x, c);
+	ck_assert_int_eq(m->error, -ENODATA);
+	ck_str_or_null(m->name, "web3");
+	ck_assert_uint_eq(m->nlabels, 0);
+	pcc_meta_free(m);
+	efx_close(&x);
+}
+END_TEST
+
 /* ------------------------------------------------------------ rootless */
 
 struct home {
@@ -422,6 +459,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, docker_bounds);
 	tcase_add_test(tc, podman_missing_and_broken);
 	tcase_add_test(tc, names_not_files);
+	tcase_add_test(tc, user_cgroup_not_system);
 	tcase_add_loop_test(tc, rootless_refused, 0, 2);
 	tcase_add_test(tc, rootless_owner);
 	suite_add_tcase(s, tc);
