@@ -73,6 +73,7 @@ void pcc_engines_free(struct pcc_engines *e)
 		free(e->env[d]);
 	}
 	podman_cache_free(e);
+	src_free(e);
 	free(e->buf);
 	close(e->rootfd);
 	free(e);

@@ -85,6 +85,12 @@ struct podman_cache {
 	size_t nent;
 };
 
+/* A home directory found in the passwd database. */
+struct home_ent {
+	uid_t uid;
+	char *path;			/* absolute, below the sysroot */
+};
+
 struct pcc_engines {
 	int rootfd;			/* owned dup of the caller's sysroot fd */
 	char *env[NEDIR];		/* PCC_*_DIR values, NULL if unset */
@@ -92,6 +98,8 @@ struct pcc_engines {
 	bool no_openat2;		/* openat2 missing (or PCC_NO_OPENAT2 set) */
 	char *buf;			/* read buffer, at most BUF_KEEP kept between reads */
 	size_t cap;
+	struct home_ent *homes;		/* rootless owners' homes looked up so far */
+	size_t nhomes;
 	struct podman_cache *pc;	/* podman containers.json caches */
 	size_t npc;
 	struct pcc_engines_stats st;
@@ -117,6 +125,8 @@ extern const struct engine_ops engine_docker, engine_podman, engine_containerd,
 
 /* -------------------------------------------------------------- srcfile.c */
 
+/* Free what src_* keeps in e (not the directory fds). */
+void src_free(struct pcc_engines *e);
 /* Copy the PCC_*_DIR variables that are set and non-empty into e->env. 0 or -ENOMEM. */
 int src_env_load(struct pcc_engines *e);
 /* The kept fd of a directory (opened on first use, reopened when removed), or -errno. */

@@ -274,14 +274,14 @@ static int open_nofollow(struct pcc_engines *e, int dirfd, const char *rel, bool
 	return walk_manual(dirfd, rel, file);
 }
 
-/* The home directory of uid below the sysroot, from the passwd database. */
-static int home_passwd(struct pcc_engines *e, uid_t uid)
+/* uid's home directory from the passwd database (/home/<name> if none given). */
+static int passwd_home(uid_t uid, char **ret_path)
 {
 	struct passwd pw, *res = NULL;
 	long sz = sysconf(_SC_GETPW_R_SIZE_MAX);
 	size_t bufsz = sz > 0 ? (size_t)sz : 16384;
-	char *buf = NULL, *nbuf, *path;
-	int rc, fd;
+	char *buf = NULL, *nbuf, *path = NULL;
+	int rc;
 
 	for (;;) {
 		nbuf = realloc(buf, bufsz);
@@ -295,20 +295,63 @@ static int home_passwd(struct pcc_engines *e, uid_t uid)
 			break;
 		bufsz *= 2;
 	}
-	if (rc != 0 || res == NULL) {
-		free(buf);
-		return rc == ENOMEM ? -ENOMEM : -ESRCH;
-	}
-	if (pw.pw_dir && pw.pw_dir[0] == '/') {
-		fd = pcc_sysroot_openat(e->rootfd, pw.pw_dir, O_PATH | O_DIRECTORY);
-	} else if (src_name_ok(pw.pw_name) && asprintf(&path, "/home/%s", pw.pw_name) >= 0) {
-		fd = pcc_sysroot_openat(e->rootfd, path, O_PATH | O_DIRECTORY);
-		free(path);
-	} else {
-		fd = -ESRCH;
-	}
+	if (rc != 0 || res == NULL)
+		rc = rc == ENOMEM ? -ENOMEM : -ESRCH;
+	else if (pw.pw_dir && pw.pw_dir[0] == '/')
+		rc = (path = strdup(pw.pw_dir)) ? 0 : -ENOMEM;
+	else if (src_name_ok(pw.pw_name))
+		rc = asprintf(&path, "/home/%s", pw.pw_name) < 0 ? -ENOMEM : 0;
+	else
+		rc = -ESRCH;
 	free(buf);
+	if (rc == 0)
+		*ret_path = path;
+	return rc;
+}
+
+/*
+ * uid's home below the sysroot.  Paths found are kept: the passwd database
+ * (NSS: perhaps LDAP) is asked again only for a home that is not there.
+ */
+static int home_passwd(struct pcc_engines *e, uid_t uid)
+{
+	struct home_ent *nh;
+	char *path = NULL;
+	size_t i;
+	int fd, rc;
+
+	for (i = 0; i < e->nhomes; i++) {
+		if (e->homes[i].uid != uid)
+			continue;
+		fd = pcc_sysroot_openat(e->rootfd, e->homes[i].path, O_PATH | O_DIRECTORY);
+		if (fd != -ENOENT)
+			return fd;
+		free(e->homes[i].path);		/* moved? ask again */
+		e->homes[i] = e->homes[--e->nhomes];
+		break;
+	}
+	rc = passwd_home(uid, &path);
+	if (rc < 0)
+		return rc;
+	fd = pcc_sysroot_openat(e->rootfd, path, O_PATH | O_DIRECTORY);
+	nh = fd >= 0 ? realloc(e->homes, (e->nhomes + 1) * sizeof(*nh)) : NULL;
+	if (nh == NULL) {
+		free(path);		/* not kept: asked again next time */
+		return fd;
+	}
+	e->homes = nh;
+	e->homes[e->nhomes].uid = uid;
+	e->homes[e->nhomes++].path = path;
 	return fd;
+}
+
+void src_free(struct pcc_engines *e)
+{
+	for (size_t i = 0; i < e->nhomes; i++)
+		free(e->homes[i].path);
+	free(e->homes);
+	e->homes = NULL;
+	e->nhomes = 0;
 }
 
 int src_home(struct pcc_engines *e, long uid, const char *sub)

@@ -216,6 +216,15 @@ START_TEST(rootless_passwd)
 	ck_assert_int_eq(m->error, 0);
 	ck_str_or_null(m->name, "toolbox");
 	pcc_meta_free(m);
+	/* the home kept from the lookup goes, then comes back */
+	ck_assert_int_eq(unlink(path), 0);
+	m = resolve(&x, cid_id(PCC_ENGINE_PODMAN, P_ROOTLESS, (long)geteuid()));
+	ck_assert_int_eq(m->error, -ESRCH);
+	pcc_meta_free(m);
+	ck_assert_int_eq(symlink(home, path), 0);
+	m = resolve(&x, cid_id(PCC_ENGINE_PODMAN, P_ROOTLESS, (long)geteuid()));
+	ck_assert_int_eq(m->error, 0);
+	pcc_meta_free(m);
 	efx_close(&x);
 	tmp_remove(tmp);
 }
