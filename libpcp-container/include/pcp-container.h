@@ -459,9 +459,9 @@ int pcc_blkdev_name(int rootfd, unsigned major, unsigned minor, char *dst,
  * below the sysroot), like pmdaroot's PCP_DOCKER_DIR.
  *
  * Bounds: a per-container file over 2 MiB, a containers.json over 8 MiB, a
- * pid or machine file over 64 KiB is not read (-EFBIG); JSON nested deeper
- * than 64 levels, with duplicate keys, invalid UTF-8 or a NUL is rejected
- * whole (-EBADMSG).  Every string handed out is valid UTF-8 without control
+ * pid file, machined or LXC config over 64 KiB is not read (-EFBIG); JSON
+ * nested deeper than 64 levels, with duplicate keys, invalid UTF-8 or a NUL
+ * is rejected whole (-EBADMSG).  Every string handed out is valid UTF-8 without control
  * characters (each bad byte or control character becomes U+FFFD) and at
  * most PCC_META_STR_MAX bytes (cut at a character boundary); at most
  * PCC_META_LABELS_MAX labels are kept.
@@ -510,10 +510,13 @@ struct pcc_meta {
 					 *  -EPERM    not a regular file, or (rootless) not
 					 *            owned by the container's user
 					 *  -ESRCH    rootless owner without a home directory
-					 *  -EINVAL   cid.name unusable as a file name
+					 *  -EINVAL   cid.id (not 1-64 lower-case hex) or
+					 *            cid.name (not one path component)
+					 *            unusable to name a file
 					 *  or what open/read said (-EACCES...) */
 	char *name;		/* docker Name without its '/', podman names[0], k8s container
-				 * name (the pod name for a sandbox), lxc/nspawn cid.name */
+				 * name (the pod name for a sandbox), nerdctl/name, lxc and
+				 * nspawn cid.name (sanitized) */
 	char *image;		/* as the user gave it: docker Config.Image, podman image-name,
 				 * io.kubernetes.cri.image-name, io.kubernetes.cri-o.ImageName */
 	char *pod;		/* kubernetes pod name */
@@ -558,9 +561,9 @@ void pcc_engines_free(struct pcc_engines *e);
  * pcc_meta_resolve - the metadata of the container cid (typically a
  * pcc_container's cid) from its engine's files.  prev is this container's
  * previous result from this reader (NULL the first time; another
- * container's or reader's meta counts as NULL): when the source files are the same
- * as when prev was read (inode, size, mtime, ctime; a file still missing
- * counts as the same), nothing is read and 0 is returned.  Otherwise
+ * container's or reader's meta counts as NULL): when the source files are
+ * the same as when prev was read (inode, size, mtime, ctime; a file still
+ * missing counts as the same), nothing is read and 0 is returned.  Otherwise
  * returns 1 and a new meta in *ret_meta (the caller frees prev if it wants
  * the new one): even when the files are missing or broken, so that the
  * problem is reported once, in (*ret_meta)->error, and not re-read until a
