@@ -155,4 +155,18 @@ static inline void tmp_copy(const char *tree, const char *dir)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
+/*
+ * Copy the fixture directory tree (e.g. "podman/home/alice") to dst with
+ * cp -R, so that the copy belongs to whoever runs the test: a rootless
+ * owner's files must be that owner's.
+ */
+static inline void tmp_copy_owned(const char *tree, const char *dst)
+{
+	char src[PATH_MAX], cmd[2 * PATH_MAX + 32];
+
+	efx_path(tree, src, sizeof(src));
+	snprintf(cmd, sizeof(cmd), "cp -R '%s' '%s'", src, dst);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
 #endif /* PCC_ENGINE_FX_H */

@@ -149,7 +149,8 @@ START_TEST(rootless_home_dir)
 	long uid = (long)geteuid();
 
 	tmp_make(tmp, sizeof(tmp));
-	efx_path("podman/home/alice", home, sizeof(home));
+	snprintf(home, sizeof(home), "%s/podman-alice", tmp);
+	tmp_copy_owned("podman/home/alice", home);
 	snprintf(link, sizeof(link), "%s/%ld", tmp, uid);
 	ck_assert_int_eq(symlink(home, link), 0);	/* the homes dir is the admin's */
 	setenv("PCC_HOME_DIR", tmp, 1);
@@ -178,7 +179,8 @@ START_TEST(rootless_home_dir)
 	efx_close(&x);
 
 	ck_assert_int_eq(unlink(link), 0);
-	efx_path("docker/home/alice", home, sizeof(home));
+	snprintf(home, sizeof(home), "%s/docker-alice", tmp);
+	tmp_copy_owned("docker/home/alice", home);
 	ck_assert_int_eq(symlink(home, link), 0);
 	setenv("PCC_HOME_DIR", tmp, 1);
 	efx_open(&x, "docker");
@@ -205,7 +207,8 @@ START_TEST(rootless_passwd)
 	if (pw == NULL || pw->pw_dir[0] != '/' || strcmp(pw->pw_dir, "/") == 0)
 		return;		/* nothing to test against */
 	tmp_make(tmp, sizeof(tmp));
-	efx_path("podman/home/alice", home, sizeof(home));
+	snprintf(home, sizeof(home), "%s/podman-alice", tmp);
+	tmp_copy_owned("podman/home/alice", home);
 	snprintf(path, sizeof(path), "%s%s", tmp, pw->pw_dir);
 	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
 	ck_assert_int_eq(system(cmd), 0);
