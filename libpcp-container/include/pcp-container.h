@@ -421,6 +421,178 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 int pcc_blkdev_name(int rootfd, unsigned major, unsigned minor, char *dst,
 		    size_t dstlen);
 
+/* ------------------------------------------------------------------ engine metadata */
+
+/*
+ * What a container's engine knows about it (name, image, pod, labels...),
+ * read from the engine's own files on disk: no engine API calls, no
+ * sockets.  Meant to be resolved when a container is discovered and checked
+ * again now and then (every N seconds): a check that finds the source files
+ * unchanged (same inode, size, mtime and ctime) costs one open and fstat
+ * per file and reads nothing.
+ *
+ * Sources per engine (D is the engine's directory, see below):
+ *   docker      D/containers/<id>/config.v2.json
+ *   podman      D/overlay-containers/containers.json (names, image) and
+ *               D/overlay-containers/<id>/userdata/config.json (annotations)
+ *   containerd  D/io.containerd.runtime.v2.task/<namespace>/<id>/config.json
+ *               (OCI annotations) and init.pid in the same directory
+ *   crio        D/overlay-containers/<id>/userdata/config.json and pidfile
+ *   kubernetes  (kubepods cgroupfs layout) containerd's files, else CRI-O's,
+ *               else docker's (cri-dockerd)
+ *   lxc         name from the cgroup; D/<name>/config if there (LXC; LXD
+ *               and Incus keep theirs elsewhere: -ENODATA, name still set)
+ *   nspawn      name from the cgroup; D/<name> (machined's KEY=value file)
+ * Rootless containers (cid.uid >= 0) of podman and docker are read from the
+ * owner's home: ~/.local/share/containers/storage and ~/.local/share/docker
+ * (the defaults: a storage.conf or XDG_DATA_HOME moving them is not read).
+ * Any other engine's container below a user's service gets no metadata
+ * (-ENODATA; lxc and nspawn keep the name from the cgroup): the user made
+ * that cgroup, and the system's files are not about it.
+ * The home is $PCC_HOME_DIR/<uid> if PCC_HOME_DIR is set, else the passwd
+ * entry's directory (getpwuid_r; /home/<user> if that is empty) below the
+ * sysroot.  Everything below the home is the user's: it is opened without
+ * following any symlink (openat2 RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH, or
+ * one component at a time with O_NOFOLLOW), files must be regular files
+ * owned by that uid, and their content is as untrusted as any other.
+ *
+ * Engine directories: by default below the sysroot fd (so a fixture tree
+ * given as PCC_SYSROOT holds them at their usual places):
+ *   PCC_DOCKER_DIR      /var/lib/docker               (docker's data-root)
+ *   PCC_PODMAN_DIR      /var/lib/containers/storage   (graphroot)
+ *   PCC_CONTAINERD_DIR  /run/containerd               (containerd's state dir)
+ *   PCC_CRIO_DIR        /run/containers/storage       (runroot)
+ *   PCC_LXC_DIR         /var/lib/lxc
+ *   PCC_MACHINES_DIR    /run/systemd/machines
+ * An environment variable, when set and non-empty at pcc_engines_new, names
+ * the directory instead, as an absolute path on the running system (NOT
+ * below the sysroot), like pmdaroot's PCP_DOCKER_DIR.
+ *
+ * Bounds: a per-container file over 2 MiB, a containers.json over 8 MiB, a
+ * pid file, machined or LXC config over 64 KiB is not read (-EFBIG); JSON
+ * nested deeper than 64 levels, with duplicate keys, invalid UTF-8 or a NUL
+ * is rejected whole (-EBADMSG).  Every string handed out is valid UTF-8 without control
+ * characters (each bad byte or control character becomes U+FFFD) and at
+ * most PCC_META_STR_MAX bytes (cut at a character boundary); at most
+ * PCC_META_LABELS_MAX labels are kept.
+ */
+
+#define PCC_META_STR_MAX	4095	/* bytes in any string of a pcc_meta */
+#define PCC_META_LABELS_MAX	256	/* labels kept per container */
+
+enum pcc_cstate {
+	PCC_CSTATE_UNKNOWN = 0,	/* the engine's files do not say */
+	PCC_CSTATE_CREATED,
+	PCC_CSTATE_RUNNING,
+	PCC_CSTATE_PAUSED,
+	PCC_CSTATE_RESTARTING,
+	PCC_CSTATE_REMOVING,
+	PCC_CSTATE_EXITED,
+	PCC_CSTATE_DEAD,
+	PCC_NCSTATE
+};
+
+/* "unknown", "created", "running", ... (docker's words); "unknown" if out of range. */
+const char *pcc_cstate_name(enum pcc_cstate state);
+
+struct pcc_label {
+	char *key;		/* never NULL, never "" */
+	char *value;		/* never NULL, may be "" */
+};
+
+/*
+ * One container's metadata.  Immutable once returned: any thread may read
+ * it; its owner frees it with pcc_meta_free.  Every char * is owned by the
+ * meta, NULL when the engine's files do not give it.
+ */
+struct pcc_meta {
+	enum pcc_engine runtime;	/* cid.engine, except for KUBERNETES: the runtime
+					 * whose files were found (CONTAINERD, CRIO or
+					 * DOCKER), KUBERNETES still if none was */
+	int error;			/* 0, or the first problem met, as a negative errno:
+					 *  -ENODATA  a source file is not there (yet)
+					 *  -EBADMSG  malformed: not JSON, truncated, too deep,
+					 *            invalid UTF-8, duplicate keys, a field
+					 *            of the wrong type (that field is left
+					 *            out, the others are kept)
+					 *  -EFBIG    a file over its bound
+					 *  -ELOOP    a symlink in a user's storage
+					 *  -EPERM    not a regular file, or (rootless) not
+					 *            owned by the container's user
+					 *  -ESRCH    rootless owner without a home directory
+					 *  -EINVAL   cid.id (not 1-64 lower-case hex) or
+					 *            cid.name (not one path component)
+					 *            unusable to name a file
+					 *  or what open/read said (-EACCES...) */
+	char *name;		/* docker Name without its '/', podman names[0], k8s container
+				 * name (the pod name for a sandbox), nerdctl/name, lxc and
+				 * nspawn cid.name (sanitized) */
+	char *image;		/* as the user gave it: docker Config.Image, podman image-name,
+				 * io.kubernetes.cri.image-name, io.kubernetes.cri-o.ImageName */
+	char *pod;		/* kubernetes pod name */
+	char *pod_namespace;	/* kubernetes namespace */
+	char *container_type;	/* kubernetes: "sandbox" (the pod's pause container) or
+				 * "container" */
+	enum pcc_cstate state;	/* docker: from State; nspawn: RUNNING while machined has a
+				 * leader; others UNKNOWN (see the cgroup's freezer) */
+	char *started;		/* start time as the engine wrote it (RFC 3339) */
+	int64_t started_sec;	/* the same in seconds since the epoch, 0 if unknown */
+	char *created;		/* creation time (RFC 3339) */
+	int64_t created_sec;	/* 0 if unknown */
+	pid_t pid;		/* the container's init as the host sees it, 0 if unknown */
+	size_t nlabels;
+	struct pcc_label *labels;	/* sorted by key (strcmp), keys unique: docker
+					 * Config.Labels, OCI annotations (podman,
+					 * containerd, CRI-O: these hold the k8s labels
+					 * too), lxc config keys, machined keys */
+};
+
+struct pcc_engines;	/* the reader: engine directories, caches, a read buffer */
+
+struct pcc_engines_stats {
+	uint64_t resolves;	/* pcc_meta_resolve calls that returned >= 0 */
+	uint64_t unchanged;	/* ... of which returned 0 */
+	uint64_t files_read;	/* files read whole (a shared containers.json once per change) */
+	uint64_t bytes_read;
+	uint64_t errors;	/* metas returned with error != 0 */
+};
+
+/*
+ * pcc_engines_new - a metadata reader over the sysroot rootfd (duplicated:
+ * the caller keeps its own fd).  Reads the PCC_*_DIR variables now; opens
+ * engine directories lazily and keeps them open (reopened if removed).  A
+ * reader is used by one thread at a time.  Returns 0, -EINVAL, -ENOMEM or
+ * -errno from dup.
+ */
+int pcc_engines_new(int rootfd, struct pcc_engines **ret_engines);
+void pcc_engines_free(struct pcc_engines *e);
+
+/*
+ * pcc_meta_resolve - the metadata of the container cid (typically a
+ * pcc_container's cid) from its engine's files.  prev is this container's
+ * previous result from this reader (NULL the first time; another
+ * container's or reader's meta counts as NULL): when the source files are
+ * the same as when prev was read (inode, size, mtime, ctime; a file still
+ * missing counts as the same), nothing is read and 0 is returned.  Otherwise
+ * returns 1 and a new meta in *ret_meta (the caller frees prev if it wants
+ * the new one): even when the files are missing or broken, so that the
+ * problem is reported once, in (*ret_meta)->error, and not re-read until a
+ * file changes.  The container's identity (cid) is never in doubt: a meta
+ * with error set just knows less.  Returns -EINVAL for NULL arguments or an
+ * engine out of range, -ENOMEM; *ret_meta untouched then and on 0.
+ */
+int pcc_meta_resolve(struct pcc_engines *e, const struct pcc_cid *cid,
+		     const struct pcc_meta *prev, struct pcc_meta **ret_meta);
+
+/* Frees a meta from pcc_meta_resolve; NULL is fine. */
+void pcc_meta_free(struct pcc_meta *m);
+
+/* The value of label key (binary search), NULL if m has none or m is NULL. */
+const char *pcc_meta_label(const struct pcc_meta *m, const char *key);
+
+/* Copies the reader's counters into *ret_stats. */
+void pcc_engines_get_stats(const struct pcc_engines *e, struct pcc_engines_stats *ret_stats);
+
 #ifdef __cplusplus
 }
 #endif
