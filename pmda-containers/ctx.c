@@ -89,6 +89,9 @@ static int matches(const struct ctr *t, const char *name)
 		return 1;
 	if (t->id[0] && len < PCC_ID_MAX && strncmp(t->id, name, len) == 0)
 		return 1;
+	/* the engine's own name (a kubernetes container name, a rootless one) */
+	if (t->meta && t->meta->name && strcmp(t->meta->name, name) == 0)
+		return 1;
 	return 0;
 }
 

@@ -21,7 +21,10 @@ enum mkind {
 	MK_CONTROL,		/* arg: which self-metric */
 };
 
-enum { INFO_ENGINE, INFO_ID, INFO_NAME, INFO_CGROUP };
+enum {
+	INFO_ENGINE, INFO_ID, INFO_NAME, INFO_CGROUP, INFO_IMAGE, INFO_POD,
+	INFO_NAMESPACE, INFO_STATE, INFO_STARTED, INFO_PID, INFO_RUNTIME
+};
 enum {
 	CTL_CONTAINERS, CTL_FULL_SCANS, CTL_PARTIAL_SCANS, CTL_EVENTS,
 	CTL_WATCHES, CTL_FDS, CTL_FETCHES, CTL_FETCH_TIME, CTL_DIRS_WALKED
@@ -59,6 +62,13 @@ static struct mdef defs[] = {
 	{ CLUSTER_INFO, 1, STR, CTR, DISC, NONE, MK_INFO, INFO_ID },
 	{ CLUSTER_INFO, 2, STR, CTR, DISC, NONE, MK_INFO, INFO_NAME },
 	{ CLUSTER_INFO, 3, STR, CTR, DISC, NONE, MK_INFO, INFO_CGROUP },
+	{ CLUSTER_INFO, 4, STR, CTR, DISC, NONE, MK_INFO, INFO_IMAGE },
+	{ CLUSTER_INFO, 5, STR, CTR, DISC, NONE, MK_INFO, INFO_POD },
+	{ CLUSTER_INFO, 6, STR, CTR, DISC, NONE, MK_INFO, INFO_NAMESPACE },
+	{ CLUSTER_INFO, 7, STR, CTR, INST, NONE, MK_INFO, INFO_STATE },
+	{ CLUSTER_INFO, 8, STR, CTR, DISC, NONE, MK_INFO, INFO_STARTED },
+	{ CLUSTER_INFO, 9, U32, CTR, DISC, NONE, MK_INFO, INFO_PID },
+	{ CLUSTER_INFO, 10, STR, CTR, DISC, NONE, MK_INFO, INFO_RUNTIME },
 
 	{ CLUSTER_CPU, 0, U64, CTR, CNT, NS, MK_STAT, PCC_CPU_USAGE },
 	{ CLUSTER_CPU, 1, U64, CTR, CNT, NS, MK_STAT, PCC_CPU_USER },
@@ -196,23 +206,48 @@ void metrics_want(int numpmid, pmID *pmids, struct pcc_statset *ret_want)
 	*ret_want = want;
 }
 
+/* A string of the engine's metadata, or no value */
+static int meta_str(const char *value, pmAtomValue *atom)
+{
+	if (value == NULL || *value == '\0')
+		return PMDA_FETCH_NOVALUES;
+	atom->cp = (char *)value;
+	return PMDA_FETCH_STATIC;
+}
+
 static int fetch_info(const struct ctr *t, int what, pmAtomValue *atom)
 {
+	const struct pcc_meta *m = t->meta;
+
 	switch (what) {
 	case INFO_ENGINE:
-		atom->cp = (char *)pcc_engine_name(t->engine);
-		break;
+		return meta_str(pcc_engine_name(t->engine), atom);
 	case INFO_ID:
-		atom->cp = (char *)t->id;
-		break;
+		return meta_str(t->id, atom);
 	case INFO_NAME:
-		atom->cp = t->name;
-		break;
+		return meta_str(t->name, atom);
+	case INFO_CGROUP:
+		return meta_str(t->path, atom);
+	case INFO_IMAGE:
+		return meta_str(m ? m->image : NULL, atom);
+	case INFO_POD:
+		return meta_str(m ? m->pod : NULL, atom);
+	case INFO_NAMESPACE:
+		return meta_str(m ? m->pod_namespace : NULL, atom);
+	case INFO_STATE:
+		return meta_str(pcc_cstate_name(m ? m->state : PCC_CSTATE_UNKNOWN), atom);
+	case INFO_STARTED:
+		return meta_str(m ? m->started : NULL, atom);
+	case INFO_RUNTIME:
+		return meta_str(pcc_engine_name(m ? m->runtime : t->engine), atom);
+	case INFO_PID:
+		if (m == NULL || m->pid <= 0)
+			return PMDA_FETCH_NOVALUES;
+		atom->ul = m->pid;
+		return PMDA_FETCH_STATIC;
 	default:
-		atom->cp = t->path;
-		break;
+		return PM_ERR_PMID;
 	}
-	return PMDA_FETCH_STATIC;
 }
 
 static int fetch_control(int what, pmAtomValue *atom)

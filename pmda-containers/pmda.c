@@ -39,6 +39,7 @@ static void refresh_set(void)
 
 	if (rc < 0)
 		pmNotifyErr(LOG_ERR, "container discovery: %s", pmErrStr(rc));
+	meta_refresh_all();
 	ctr_save_caches();
 }
 
@@ -128,6 +129,8 @@ static int containers_setup(void)
 		    pcc_layout_name(pmda.mounts->layout), pmda.mounts->nhier);
 	if (pmda.budget.max == 0)
 		pmda.budget.max = fd_budget();
+	if ((rc = pcc_engines_new(pmda.rootfd, &pmda.engines)) < 0)
+		pmNotifyErr(LOG_WARNING, "engine metadata: %s; containers named by id", pmErrStr(rc));
 	if ((rc = pcc_set_new(pmda.mounts, &set_ops, pmda.rescan_secs, &pmda.set)) < 0) {
 		pmNotifyErr(LOG_ERR, "container set: %s", pmErrStr(rc));
 		return rc;
@@ -154,6 +157,7 @@ static void containers_init(pmdaInterface *dp)
 	dp->version.seven.attribute = ctx_attribute;
 	pmdaSetEndContextCallBack(dp, ctx_end);
 	pmdaSetCommFlags(dp, PMDA_FLAG_CONTAINER);
+	pmdaSetLabelCallBack(dp, meta_label);
 	pmdaSetFetchCallBack(dp, metrics_fetch);
 	metrics_init(&metrics, &nmetrics);
 	/* pmdaInit gives the metrics and indoms our domain */

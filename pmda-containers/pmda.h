@@ -13,6 +13,8 @@
 #ifndef PMDA_CONTAINERS_H
 #define PMDA_CONTAINERS_H
 
+#include <time.h>
+
 #include <pcp/pmapi.h>
 #include <pcp/pmda.h>
 
@@ -51,6 +53,8 @@ struct ctr {
 	int sample_rc;			/* pcc_acct_read's result for it */
 	struct ctrdev **devs;		/* device instances seen in samples */
 	size_t ndevs;
+	struct pcc_meta *meta;		/* what the engine says, NULL if nothing yet */
+	time_t meta_checked;		/* monotonic seconds of the last check */
 };
 
 struct pmda_state {
@@ -65,6 +69,8 @@ struct pmda_state {
 	unsigned long long fetch_ns;	/* time spent in fetches */
 	int cache_dirty;		/* instance caches to be saved */
 	int scope;			/* this request's container instance, or CTX_ALL */
+	struct pcc_engines *engines;	/* engine metadata reader, NULL if none */
+	time_t meta_checked;		/* monotonic seconds of the last sweep */
 };
 
 extern struct pmda_state pmda;
@@ -83,6 +89,11 @@ int ctx_attribute(int ctx, int attr, const char *value, int length, pmdaExt *pmd
 void ctx_end(int ctx);
 int ctx_scope(int ctx);		/* instance, CTX_ALL, or PM_ERR_NOCONTAINER */
 int ctx_instance(pmInDom indom, int inst, char *name, pmInResult **result);
+
+/* meta.c: engine metadata and instance labels */
+void meta_refresh(struct ctr *t, const struct pcc_cid *cid);
+void meta_refresh_all(void);
+int meta_label(pmInDom indom, unsigned int inst, pmLabelSet **lp);
 
 /* metrics.c: the metric table */
 void metrics_init(pmdaMetric **ret_tab, int *ret_n);
