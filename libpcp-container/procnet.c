@@ -204,6 +204,15 @@ static int pair(const struct pn_line *hdr, const char *hp, const struct pn_line 
 	return count;
 }
 
+/* Does [p, end) start with a field name, not a value (a header line, then)? */
+static bool names_line(const char *p, const char *end)
+{
+	const char *s;
+	size_t n;
+
+	return next_tok(&p, end, &s, &n) && !(*s == '-' || (*s >= '0' && *s <= '9'));
+}
+
 static int parse_pairs(enum pcc_pnf f, const char *p, const char *end, uint64_t want,
 		       uint64_t *v, uint64_t *have)
 {
@@ -214,14 +223,18 @@ static int parse_pairs(enum pcc_pnf f, const char *p, const char *end, uint64_t 
 	int count = 0;
 	bool pending = false;
 
-	/* val is read ahead; a line that is not hdr's partner becomes the next hdr */
+	/*
+	 * val is read ahead; a line that is not hdr's partner becomes the next
+	 * hdr, and is skipped unless it names fields: out of step, a value line
+	 * must not pair with the header after it.
+	 */
 	for (;;) {
 		if (pending)
 			hdr = val;
 		else if (!next_line(&p, end, &hdr))
 			break;
 		pending = false;
-		if (!section_of(&hdr, &hp, &hs, &hn))
+		if (!section_of(&hdr, &hp, &hs, &hn) || !names_line(hp, hdr.end))
 			continue;
 		if (!next_line(&p, end, &val))
 			break;
