@@ -114,7 +114,7 @@ static void fx_setup(void)
 		}							\
 	} while (0)
 
-static int fx_enter(const char *ns)
+static inline int fx_enter(const char *ns)
 {
 	char path[96];
 	int fd, rc;
@@ -135,7 +135,7 @@ static int fx_enter(const char *ns)
  */
 typedef void (*fx_body)(int ready);
 
-static pid_t fx_spawn(const char *ns, fx_body body)
+static inline pid_t fx_spawn(const char *ns, fx_body body)
 {
 	pid_t parent = getpid(), pid;
 	int p[2];
@@ -164,14 +164,14 @@ static pid_t fx_spawn(const char *ns, fx_body body)
 	return pid;
 }
 
-static void fx_reap(pid_t pid)
+static inline void fx_reap(pid_t pid)
 {
 	kill(pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }
 
-static unsigned fx_count(const char *dir)
+static inline unsigned fx_count(const char *dir)
 {
 	struct dirent *de;
 	unsigned n = 0;
@@ -196,7 +196,7 @@ static inline unsigned fx_threads(void)
 }
 
 /* The inode of namespace ns (as /run/netns/<ns>). */
-static ino_t fx_ns_ino(const char *ns)
+static inline ino_t fx_ns_ino(const char *ns)
 {
 	char path[96];
 	struct stat st;
