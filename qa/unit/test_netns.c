@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <netlink/socket.h>
 
 #include "netns.h"
 #include "netns_fx.h"
@@ -450,6 +451,45 @@ START_TEST(budget_spent_reads_procfs)
 }
 END_TEST
 
+static bool cloexec(int fd)
+{
+	int fl = fcntl(fd, F_GETFD);
+
+	return fl >= 0 && (fl & FD_CLOEXEC);
+}
+
+START_TEST(every_fd_cloexec)
+{
+	struct pcc_fdbudget b = { .max = 16, .held = 0 };
+	const struct pcc_netns_reading *r;
+	struct pcc_netns_member *m;
+	struct pcc_netns_table *t;
+	struct pcc_ns *ns;
+	pid_t pid;
+	int flags;
+
+	FX_SKIP_UNLESS_READY();
+	pid = fx_spawn(ns_a, NULL);
+	t = table(&b);
+	ck_assert_int_eq(pcc_netns_attach(t, pid, &m), 0);
+	r = read_now(t, m, PCC_NETWANT_ALL, &flags);
+	ck_assert_ptr_nonnull(find_if(r, "pcu-h"));
+	ns = t->ns[0];
+	ck_assert(cloexec(t->host_fd));
+	ck_assert_ptr_nonnull(t->host_sk);
+	ck_assert(cloexec(nl_socket_get_fd(t->host_sk)));
+	ck_assert(cloexec(nl_socket_get_fd(ns->sk)));
+	for (unsigned f = PCC_PNF_SNMP; f < PCC_PNF_N; f++) {
+		ck_assert_int_ge(ns->fd[f], 0);
+		ck_assert(cloexec(ns->fd[f]));
+	}
+	ck_assert_uint_eq(b.held, 5);	/* socket, 3 files, host socket */
+	pcc_netns_table_free(t);
+	ck_assert_uint_eq(b.held, 0);
+	fx_reap(pid);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("netns");
@@ -463,6 +503,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, shared_namespace);
 	tcase_add_test(tc, renamed_and_added_interfaces);
 	tcase_add_test(tc, budget_spent_reads_procfs);
+	tcase_add_test(tc, every_fd_cloexec);
 	suite_add_tcase(s, tc);
 	return s;
 }
