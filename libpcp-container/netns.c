@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@
 #include <unistd.h>
 
 #include "netns.h"
+
+#define VERIFY_CHECKS	16	/* liveness checks per full one (see check()) */
 
 /* ------------------------------------------------------------------ fds */
 
@@ -192,7 +195,14 @@ static void lose(struct pcc_netns_member *m)
 	}
 }
 
-/* Check m at most once per round; returns false (and loses m) if it is gone. */
+/*
+ * Check m at most once per round; returns false (and loses m) if it is
+ * gone.  kill(pid, 0) costs a tenth of the fstatat of /proc/PID/ns/net
+ * (which makes the kernel build an nsfs dentry each time), so that is the
+ * check of every round; the fstatat, which also sees a zombie, a reused
+ * pid and a process that moved to another namespace, is every
+ * VERIFY_CHECKS checks.
+ */
 static bool check(struct pcc_netns_member *m)
 {
 	if (m->flags & MEMBER_GONE)
@@ -200,6 +210,13 @@ static bool check(struct pcc_netns_member *m)
 	if (m->checked == m->t->round)
 		return true;
 	m->checked = m->t->round;
+	if (kill(m->pid, 0) < 0 && errno == ESRCH) {
+		lose(m);
+		return false;
+	}
+	if (--m->verify > 0)
+		return true;
+	m->verify = VERIFY_CHECKS;
 	if (alive(m))
 		return true;
 	lose(m);
@@ -222,6 +239,7 @@ int pcc_netns_attach(struct pcc_netns_table *t, pid_t pid,
 	m->t = t;
 	m->pid = pid;
 	m->checked = t->round;
+	m->verify = VERIFY_CHECKS;
 	snprintf(m->nspath, sizeof(m->nspath), "proc/%d/ns/net", (int)pid);
 	if (fstatat(t->rootfd, m->nspath, &st, 0) < 0) {
 		rc = vanished(errno) ? -ENOENT : -errno;

@@ -163,6 +163,7 @@ struct pcc_netns_member {
 	pid_t pid;
 	unsigned flags;			/* MEMBER_* */
 	uint64_t checked;		/* the round its liveness was last checked in */
+	unsigned verify;		/* checks left until its namespace is verified */
 	char nspath[32];		/* "proc/PID/ns/net", below the sysroot */
 	struct pcc_netns_member *prev, *next;
 };

@@ -24,36 +24,39 @@ struct pn_def {
 	enum pcc_pnf file;
 	const char *sect;	/* the line's prefix before ':' */
 	const char *key;	/* the field name */
+	size_t klen;		/* strlen(key) */
 };
 
+#define K(file, sect, key)	{ file, sect, key, sizeof(key) - 1 }
+
 static const struct pn_def defs[PCC_NET_NSTAT] = {
-	[PCC_NET_TCP_ACTIVE_OPENS]	= { PCC_PNF_SNMP, "Tcp", "ActiveOpens" },
-	[PCC_NET_TCP_PASSIVE_OPENS]	= { PCC_PNF_SNMP, "Tcp", "PassiveOpens" },
-	[PCC_NET_TCP_ATTEMPT_FAILS]	= { PCC_PNF_SNMP, "Tcp", "AttemptFails" },
-	[PCC_NET_TCP_ESTAB_RESETS]	= { PCC_PNF_SNMP, "Tcp", "EstabResets" },
-	[PCC_NET_TCP_CURR_ESTAB]	= { PCC_PNF_SNMP, "Tcp", "CurrEstab" },
-	[PCC_NET_TCP_IN_SEGS]		= { PCC_PNF_SNMP, "Tcp", "InSegs" },
-	[PCC_NET_TCP_OUT_SEGS]		= { PCC_PNF_SNMP, "Tcp", "OutSegs" },
-	[PCC_NET_TCP_RETRANS_SEGS]	= { PCC_PNF_SNMP, "Tcp", "RetransSegs" },
-	[PCC_NET_TCP_IN_ERRS]		= { PCC_PNF_SNMP, "Tcp", "InErrs" },
-	[PCC_NET_TCP_OUT_RSTS]		= { PCC_PNF_SNMP, "Tcp", "OutRsts" },
-	[PCC_NET_UDP_IN_DATAGRAMS]	= { PCC_PNF_SNMP, "Udp", "InDatagrams" },
-	[PCC_NET_UDP_NO_PORTS]		= { PCC_PNF_SNMP, "Udp", "NoPorts" },
-	[PCC_NET_UDP_IN_ERRORS]		= { PCC_PNF_SNMP, "Udp", "InErrors" },
-	[PCC_NET_UDP_OUT_DATAGRAMS]	= { PCC_PNF_SNMP, "Udp", "OutDatagrams" },
-	[PCC_NET_UDP_RCVBUF_ERRORS]	= { PCC_PNF_SNMP, "Udp", "RcvbufErrors" },
-	[PCC_NET_UDP_SNDBUF_ERRORS]	= { PCC_PNF_SNMP, "Udp", "SndbufErrors" },
-	[PCC_NET_TCP_LISTEN_OVERFLOWS]	= { PCC_PNF_NETSTAT, "TcpExt", "ListenOverflows" },
-	[PCC_NET_TCP_LISTEN_DROPS]	= { PCC_PNF_NETSTAT, "TcpExt", "ListenDrops" },
-	[PCC_NET_TCP_TIMEOUTS]		= { PCC_PNF_NETSTAT, "TcpExt", "TCPTimeouts" },
-	[PCC_NET_TCP_SYN_RETRANS]	= { PCC_PNF_NETSTAT, "TcpExt", "TCPSynRetrans" },
-	[PCC_NET_TCP_ABORT_ON_DATA]	= { PCC_PNF_NETSTAT, "TcpExt", "TCPAbortOnData" },
-	[PCC_NET_SOCK_USED]		= { PCC_PNF_SOCKSTAT, "sockets", "used" },
-	[PCC_NET_SOCK_TCP_INUSE]	= { PCC_PNF_SOCKSTAT, "TCP", "inuse" },
-	[PCC_NET_SOCK_TCP_ORPHAN]	= { PCC_PNF_SOCKSTAT, "TCP", "orphan" },
-	[PCC_NET_SOCK_TCP_TW]		= { PCC_PNF_SOCKSTAT, "TCP", "tw" },
-	[PCC_NET_SOCK_TCP_ALLOC]	= { PCC_PNF_SOCKSTAT, "TCP", "alloc" },
-	[PCC_NET_SOCK_UDP_INUSE]	= { PCC_PNF_SOCKSTAT, "UDP", "inuse" },
+	[PCC_NET_TCP_ACTIVE_OPENS]	= K(PCC_PNF_SNMP, "Tcp", "ActiveOpens"),
+	[PCC_NET_TCP_PASSIVE_OPENS]	= K(PCC_PNF_SNMP, "Tcp", "PassiveOpens"),
+	[PCC_NET_TCP_ATTEMPT_FAILS]	= K(PCC_PNF_SNMP, "Tcp", "AttemptFails"),
+	[PCC_NET_TCP_ESTAB_RESETS]	= K(PCC_PNF_SNMP, "Tcp", "EstabResets"),
+	[PCC_NET_TCP_CURR_ESTAB]	= K(PCC_PNF_SNMP, "Tcp", "CurrEstab"),
+	[PCC_NET_TCP_IN_SEGS]		= K(PCC_PNF_SNMP, "Tcp", "InSegs"),
+	[PCC_NET_TCP_OUT_SEGS]		= K(PCC_PNF_SNMP, "Tcp", "OutSegs"),
+	[PCC_NET_TCP_RETRANS_SEGS]	= K(PCC_PNF_SNMP, "Tcp", "RetransSegs"),
+	[PCC_NET_TCP_IN_ERRS]		= K(PCC_PNF_SNMP, "Tcp", "InErrs"),
+	[PCC_NET_TCP_OUT_RSTS]		= K(PCC_PNF_SNMP, "Tcp", "OutRsts"),
+	[PCC_NET_UDP_IN_DATAGRAMS]	= K(PCC_PNF_SNMP, "Udp", "InDatagrams"),
+	[PCC_NET_UDP_NO_PORTS]		= K(PCC_PNF_SNMP, "Udp", "NoPorts"),
+	[PCC_NET_UDP_IN_ERRORS]		= K(PCC_PNF_SNMP, "Udp", "InErrors"),
+	[PCC_NET_UDP_OUT_DATAGRAMS]	= K(PCC_PNF_SNMP, "Udp", "OutDatagrams"),
+	[PCC_NET_UDP_RCVBUF_ERRORS]	= K(PCC_PNF_SNMP, "Udp", "RcvbufErrors"),
+	[PCC_NET_UDP_SNDBUF_ERRORS]	= K(PCC_PNF_SNMP, "Udp", "SndbufErrors"),
+	[PCC_NET_TCP_LISTEN_OVERFLOWS]	= K(PCC_PNF_NETSTAT, "TcpExt", "ListenOverflows"),
+	[PCC_NET_TCP_LISTEN_DROPS]	= K(PCC_PNF_NETSTAT, "TcpExt", "ListenDrops"),
+	[PCC_NET_TCP_TIMEOUTS]		= K(PCC_PNF_NETSTAT, "TcpExt", "TCPTimeouts"),
+	[PCC_NET_TCP_SYN_RETRANS]	= K(PCC_PNF_NETSTAT, "TcpExt", "TCPSynRetrans"),
+	[PCC_NET_TCP_ABORT_ON_DATA]	= K(PCC_PNF_NETSTAT, "TcpExt", "TCPAbortOnData"),
+	[PCC_NET_SOCK_USED]		= K(PCC_PNF_SOCKSTAT, "sockets", "used"),
+	[PCC_NET_SOCK_TCP_INUSE]	= K(PCC_PNF_SOCKSTAT, "TCP", "inuse"),
+	[PCC_NET_SOCK_TCP_ORPHAN]	= K(PCC_PNF_SOCKSTAT, "TCP", "orphan"),
+	[PCC_NET_SOCK_TCP_TW]		= K(PCC_PNF_SOCKSTAT, "TCP", "tw"),
+	[PCC_NET_SOCK_TCP_ALLOC]	= K(PCC_PNF_SOCKSTAT, "TCP", "alloc"),
+	[PCC_NET_SOCK_UDP_INUSE]	= K(PCC_PNF_SOCKSTAT, "UDP", "inuse"),
 };
 
 uint64_t pcc_procnet_mask(enum pcc_pnf f)
@@ -158,48 +161,75 @@ static uint64_t in_section(enum pcc_pnf f, const char *s, size_t n, uint64_t wan
 	return m;
 }
 
-/* Which of the counters in cand has field name [k, k+n): its index, or -1. */
-static int field_of(uint64_t cand, const char *k, size_t n)
+/* The counters to look for in one section: indexes into defs. */
+struct pn_cand {
+	unsigned n;
+	unsigned char idx[PCC_NET_NSTAT];
+};
+
+static void cand_of(uint64_t bits, struct pn_cand *c)
 {
 	unsigned i;
 
-	for (i = 0; cand != 0; i++, cand >>= 1)
-		if ((cand & 1) && tok_is(k, n, defs[i].key))
-			return (int)i;
+	c->n = 0;
+	for (i = 0; i < PCC_NET_NSTAT; i++)
+		if ((bits >> i) & 1)
+			c->idx[c->n++] = (unsigned char)i;
+}
+
+/* Which candidate has field name [k, k+n): its stat, or -1. */
+static int field_of(const struct pn_cand *c, const char *k, size_t n)
+{
+	const struct pn_def *d;
+	unsigned j;
+
+	for (j = 0; j < c->n; j++) {
+		d = &defs[c->idx[j]];
+		if (d->klen == n && memcmp(k, d->key, n) == 0)
+			return c->idx[j];
+	}
 	return -1;
 }
 
 /* ------------------------------------------------------------------ counters */
 
-/* Number of tokens in [p, end). */
-static size_t count_toks(const char *p, const char *end)
-{
-	const char *s;
-	size_t n, count = 0;
-
-	while (next_tok(&p, end, &s, &n))
-		count++;
-	return count;
-}
-
-/* One header/value pair of snmp or netstat. */
+/*
+ * One header/value pair of snmp or netstat, walked together.  Values are
+ * taken into tmp and stored only if both lines end together: a pair with
+ * more names than values (or fewer) is not trusted at all.
+ */
 static int pair(const struct pn_line *hdr, const char *hp, const struct pn_line *val,
-		const char *vp, uint64_t cand, uint64_t *v, uint64_t *have)
+		const char *vp, uint64_t bits, uint64_t *v, uint64_t *have)
 {
+	uint64_t tmp[PCC_NET_NSTAT], got = 0, x;
+	struct pn_cand cand;
 	const char *k, *s;
 	size_t kn, sn;
-	uint64_t x;
+	bool more_k, more_v;
 	int i, count = 0;
 
-	if (!val->whole || count_toks(hp, hdr->end) != count_toks(vp, val->end))
+	if (!val->whole)
 		return 0;
-	while (next_tok(&hp, hdr->end, &k, &kn) && next_tok(&vp, val->end, &s, &sn)) {
-		i = field_of(cand, k, kn);
-		if (i < 0 || !u64_of(s, sn, &x))
-			continue;
-		v[i] = x;
-		*have |= PCC_NETWANT(i);
-		count++;
+	cand_of(bits, &cand);
+	for (;;) {
+		more_k = next_tok(&hp, hdr->end, &k, &kn);
+		more_v = next_tok(&vp, val->end, &s, &sn);
+		if (!more_k || !more_v)
+			break;
+		i = field_of(&cand, k, kn);
+		if (i >= 0 && u64_of(s, sn, &x)) {
+			tmp[i] = x;
+			got |= PCC_NETWANT(i);
+		}
+	}
+	if (more_k != more_v)
+		return 0;
+	for (i = 0; got != 0; i++, got >>= 1) {
+		if (got & 1) {
+			v[i] = tmp[i];
+			*have |= PCC_NETWANT(i);
+			count++;
+		}
 	}
 	return count;
 }
@@ -254,16 +284,20 @@ static int parse_sockstat(const char *p, const char *end, uint64_t want, uint64_
 {
 	struct pn_line l;
 	const char *sect, *lp, *k, *s;
+	struct pn_cand cand;
 	size_t sn, kn, n;
-	uint64_t cand, x;
+	uint64_t bits, x;
 	int i, count = 0;
 
 	while (next_line(&p, end, &l)) {
 		if (!l.whole || !section_of(&l, &lp, &sect, &sn))
 			continue;
-		cand = in_section(PCC_PNF_SOCKSTAT, sect, sn, want);
-		while (cand != 0 && next_tok(&lp, l.end, &k, &kn) && next_tok(&lp, l.end, &s, &n)) {
-			i = field_of(cand, k, kn);
+		bits = in_section(PCC_PNF_SOCKSTAT, sect, sn, want);
+		if (bits == 0)
+			continue;
+		cand_of(bits, &cand);
+		while (next_tok(&lp, l.end, &k, &kn) && next_tok(&lp, l.end, &s, &n)) {
+			i = field_of(&cand, k, kn);
 			if (i < 0 || !u64_of(s, n, &x))
 				continue;
 			v[i] = x;

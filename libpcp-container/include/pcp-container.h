@@ -442,7 +442,10 @@ int pcc_blkdev_name(int rootfd, unsigned major, unsigned minor, char *dst,
  * otherwise vanish with it).  So a member whose process has gone (exited,
  * or moved to another namespace) lets go of its namespace at once, and a
  * namespace is closed when no member is left in it.  Liveness is one
- * fstatat of /proc/PID/ns/net per member per round.
+ * kill(pid, 0) per member per round, and every 16th round an fstatat of
+ * /proc/PID/ns/net, which also sees zombies, reused pids and processes
+ * that moved to another namespace.  Pids are those of the caller's pid
+ * namespace (as cgroup.procs gives them), which must be <sysroot>/proc's.
  *
  * A table and its members are used by one thread at a time.
  */
