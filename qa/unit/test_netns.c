@@ -11,6 +11,8 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <netlink/socket.h>
 
 #include "netns.h"
@@ -451,6 +453,59 @@ START_TEST(budget_spent_reads_procfs)
 }
 END_TEST
 
+/* Drop CAP_SYS_ADMIN from this process's effective set; 0 or -errno. */
+static int drop_sys_admin(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -errno;
+	d[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
+}
+
+/*
+ * Without CAP_SYS_ADMIN no namespace can be entered: the reading comes
+ * from /proc/PID/net/dev.  In a child, so the test process keeps its
+ * privileges; the child says what went wrong through its exit status.
+ */
+START_TEST(no_privilege_reads_procfs)
+{
+	const struct pcc_netns_reading *r;
+	struct pcc_netns_member *m;
+	struct pcc_netns_table *t;
+	int status, flags;
+	pid_t pid, kid;
+
+	FX_SKIP_UNLESS_READY();
+	pid = fx_spawn(ns_b, NULL);
+	t = table(NULL);
+	kid = fork();
+	ck_assert_int_ge(kid, 0);
+	if (kid == 0) {
+		if (drop_sys_admin() < 0)
+			_exit(10);
+		if (pcc_netns_attach(t, pid, &m) != PCC_NETNS_PROCFS)
+			_exit(11);
+		if (pcc_netns_table_refresh(t) < 0 ||
+		    (flags = pcc_netns_read(m, PCC_NETWANT_ALL, &r)) != PCC_NETNS_PROCFS)
+			_exit(12);
+		if (r->nif != 2 || find_if(r, "pcu-ba") == NULL || find_if(r, "lo") == NULL)
+			_exit(13);
+		if (r->have != (PCC_NETWANT_ALL & ~PCC_NETWANT_IFACES))
+			_exit(14);
+		pcc_netns_table_free(t);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(kid, &status, 0), kid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "child failed with status %d", WEXITSTATUS(status));
+	pcc_netns_table_free(t);
+	fx_reap(pid);
+}
+END_TEST
+
 static bool cloexec(int fd)
 {
 	int fl = fcntl(fd, F_GETFD);
@@ -504,6 +559,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, renamed_and_added_interfaces);
 	tcase_add_test(tc, budget_spent_reads_procfs);
 	tcase_add_test(tc, every_fd_cloexec);
+	tcase_add_test(tc, no_privilege_reads_procfs);
 	suite_add_tcase(s, tc);
 	return s;
 }
