@@ -5,6 +5,7 @@
  * doing the dump that the library chose not to use.
  *
  *   netns_cost [N...]          (root; default: 10 100)
+ *   NETNS_COST_PAIRS=k netns_cost ...   k more veth pairs inside each namespace
  *
  * For each N it makes namespaces pcc-bench-<pid>-<run>-<i>, each shaped like a
  * container's (lo, and eth0 whose veth peer pcb<pid>-<run>-<i> is in the host;
@@ -50,7 +51,7 @@
 #define MAXNS	1000
 #define READS	20000	/* namespace reads per measurement */
 
-static int nns, run;	/* run: names differ from one N to the next (deletion is lazy) */
+static int nns, run, pairs;	/* run: names differ from one N to the next (deletion is lazy) */
 static pid_t kids[MAXNS];
 static char names[MAXNS][40];
 
@@ -115,6 +116,12 @@ static int make_ns(int i)
 		return -1;
 	snprintf(cmd, sizeof(cmd), "ip -n %.39s link set eth0 up", names[i]);
 	sh(cmd);
+	for (int k = 0; k < pairs; k++) {
+		snprintf(cmd, sizeof(cmd), "ip -n %.39s link add name vx%d type veth peer name vy%d",
+			 names[i], k, k);
+		if (sh(cmd) != 0)
+			return -1;
+	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
 	kids[i] = fork();
@@ -297,8 +304,10 @@ int main(int argc, char **argv)
 	rootfd = pcc_sysroot_open("/");
 	if (rootfd < 0)
 		return 1;
-	printf("per namespace, us: %d reads per point; 2 interfaces per namespace (lo, eth0)\n",
-	       READS);
+	if (getenv("NETNS_COST_PAIRS") != NULL)
+		pairs = atoi(getenv("NETNS_COST_PAIRS"));
+	printf("per namespace, us: %d reads per point; %d interfaces per namespace (lo, eth0%s)\n",
+	       READS, 2 + 2 * pairs, pairs ? ", veth pairs" : "");
 	printf("%5s %8s %7s %7s %9s %7s %8s %9s %10s %7s\n", "N", "attach", "read", "dump",
 	       "recvmsgs", "cache", "getlink", "dev open", "dev pread", "proto");
 	if (argc > 1) {
