@@ -442,12 +442,19 @@ int pcc_blkdev_name(int rootfd, unsigned major, unsigned minor, char *dst,
  * otherwise vanish with it).  So a member whose process has gone (exited,
  * or moved to another namespace) lets go of its namespace at once, and a
  * namespace is closed when no member is left in it.  Liveness is one
- * kill(pid, 0) per member per round, and every 16th round an fstatat of
- * /proc/PID/ns/net, which also sees zombies, reused pids and processes
+ * kill(pid, 0) per member per round, and at every 16th of those an fstatat
+ * of /proc/PID/ns/net, which also sees zombies, reused pids and processes
  * that moved to another namespace.  Pids are those of the caller's pid
  * namespace (as cgroup.procs gives them), which must be <sysroot>/proc's.
  *
  * A table and its members are used by one thread at a time.
+ *
+ * In a PMDA: one table beside the container set.  ops->added:
+ * pcc_cgroup_pid(m, c->path, &pid), then pcc_netns_attach(t, pid, &member),
+ * kept in c->priv (-ESRCH, no process yet: try again at a later fetch);
+ * ops->removed: pcc_netns_detach.  A fetch that wants network metrics:
+ * pcc_netns_table_refresh once, then pcc_netns_read per container; on
+ * -ENOENT, detach and attach a process pcc_cgroup_pid finds now.
  */
 
 /* Interface counters: the kernel's struct rtnl_link_stats64, in its order. */
@@ -598,7 +605,7 @@ void pcc_netns_detach(struct pcc_netns_member *m);
  * interfaces if want has PCC_NETWANT_IFACES, the protocol counters whose
  * PCC_NETWANT() bits are in want.  The first member of a namespace read in
  * a round reads the kernel (one RTM_GETSTATS dump; RTM_GETLINK too when the
- * set of interfaces changed, and every 64 rounds, to learn names and host
+ * set of interfaces changed, and every 64th read, to learn names and host
  * peers; one pread per /proc/PID/net file the wanted counters are in);
  * other members, and later reads in the round wanting nothing more, cost
  * nothing.  Returns the flags and *ret_reading, borrowed until the next
@@ -614,10 +621,11 @@ int pcc_netns_read(struct pcc_netns_member *m, uint64_t want,
 /*
  * pcc_cgroup_pid - a process of the container whose cgroup is path (as in
  * pcc_container.path), to attach: the lowest pid in its cgroup.procs in the
- * first of m's hierarchies that has the cgroup, or, when the container's own
- * cgroup holds none (cgroup v2 with systemd inside: processes sit in child
- * cgroups), the lowest pid of the first child cgroup, depth first, that has
- * one.  Pids are those of the caller's pid namespace.  Returns 0 and
+ * first of m's hierarchies that has the cgroup (the v2 one first), or, when
+ * the container's own cgroup holds none (cgroup v2 with systemd inside:
+ * processes sit in child cgroups), the lowest pid of the first child cgroup
+ * that has one, depth first, at most 8 levels down; symlinks are not
+ * followed.  Pids are those of the caller's pid namespace.  Returns 0 and
  * *ret_pid; -ENOENT if the cgroup is gone; -ESRCH if it has no process;
  * -EINVAL; -ENOMEM.
  */
