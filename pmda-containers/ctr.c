@@ -147,6 +147,7 @@ int ctr_added(struct pcc_container *c, void *arg)
 		return -EINVAL;
 	}
 	c->priv = t;
+	net_added(t);
 	pmda.cache_dirty = 1;
 	if (pmDebugOptions.appl0)
 		pmNotifyErr(LOG_DEBUG, "container %s added: %s [%d]", t->path, t->name, t->inst);
@@ -166,6 +167,7 @@ void ctr_removed(struct pcc_container *c, void *arg)
 		free(t->devs[i]->name);
 		free(t->devs[i]);
 	}
+	net_removed(t);
 	pmdaCacheStore(pmda.indom[INDOM_CTR], PMDA_CACHE_HIDE, t->name, NULL);
 	if (pmDebugOptions.appl0)
 		pmNotifyErr(LOG_DEBUG, "container %s removed: %s [%d]", t->path, t->name, t->inst);
@@ -238,5 +240,6 @@ void ctr_save_caches(void)
 		return;
 	pmdaCacheOp(pmda.indom[INDOM_CTR], PMDA_CACHE_SAVE);
 	pmdaCacheOp(pmda.indom[INDOM_DEV], PMDA_CACHE_SAVE);
+	pmdaCacheOp(pmda.indom[INDOM_NETIF], PMDA_CACHE_SAVE);
 	pmda.cache_dirty = 0;
 }

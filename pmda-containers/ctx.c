@@ -143,6 +143,14 @@ static int in_scope(pmInDom indom, int inst, char **ret_name)
 		*ret_name = t->name;
 		return 1;
 	}
+	if (indom == pmda.indom[INDOM_NETIF]) {
+		struct ctrif *f = ctrif_lookup(inst);
+
+		if (f == NULL || f->ctr->inst != pmda.scope)
+			return 0;
+		*ret_name = f->name;
+		return 1;
+	}
 	if ((dv = ctrdev_lookup(inst)) == NULL || dv->ctr->inst != pmda.scope)
 		return 0;
 	*ret_name = dv->name;
@@ -160,7 +168,8 @@ int ctx_instance(pmInDom indom, int inst, char *name, pmInResult **result)
 	int i, n = 0, cap = 4;
 	char *iname;
 
-	if (indom != pmda.indom[INDOM_CTR] && indom != pmda.indom[INDOM_DEV])
+	if (indom != pmda.indom[INDOM_CTR] && indom != pmda.indom[INDOM_DEV] &&
+	    indom != pmda.indom[INDOM_NETIF])
 		return PM_ERR_INDOM;
 	if ((res = calloc(1, sizeof(*res))) == NULL)
 		return -ENOMEM;

@@ -130,7 +130,9 @@ static char *labels_json(const struct ctr *t)
 
 int meta_label(pmInDom indom, unsigned int inst, pmLabelSet **lp)
 {
+	const struct pcc_netif *nif;
 	struct ctrdev *dv = NULL;
+	struct ctrif *f = NULL;
 	struct ctr *t;
 	char *json;
 	int sts;
@@ -139,14 +141,23 @@ int meta_label(pmInDom indom, unsigned int inst, pmLabelSet **lp)
 		t = ctr_lookup(inst);
 	else if (indom == pmda.indom[INDOM_DEV] && (dv = ctrdev_lookup(inst)) != NULL)
 		t = dv->ctr;
+	else if (indom == pmda.indom[INDOM_NETIF] && (f = ctrif_lookup(inst)) != NULL)
+		t = f->ctr;
 	else
 		return 0;
 	if (t == NULL || (json = labels_json(t)) == NULL)
 		return 0;
 	sts = pmdaAddLabels(lp, "%s", json);
 	free(json);
+	/* device and interface names are sanitized: printable, no quote or backslash */
 	if (sts >= 0 && dv != NULL)
 		sts = pmdaAddLabels(lp, "{\"device\":\"%s\"}", strstr(dv->name, "::") + 2);
+	if (sts >= 0 && f != NULL) {
+		sts = pmdaAddLabels(lp, "{\"interface\":\"%s\"}", f->ifname);
+		/* the host-side device (veth peer): what the seeds call automapping */
+		if (sts >= 0 && (nif = net_if(f)) != NULL && nif->peer[0])
+			sts = pmdaAddLabels(lp, "{\"host_device\":\"%s\"}", nif->peer);
+	}
 	/* libpcp_pmda takes the return as the label count of the set */
 	return sts < 0 ? sts : (*lp)->nlabels;
 }
