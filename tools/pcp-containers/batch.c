@@ -181,9 +181,12 @@ json_col(const struct pcc_row *row, int col)
 	case KIND_COUNT:
 		x = pcc_col_value(row, col);
 		return isnan(x) ? json_null() : json_integer((json_int_t)llround(x));
+	case KIND_RATE:		/* the precision of the CSV form */
+		x = pcc_col_value(row, col);
+		return isnan(x) ? json_null() : json_real(round(x * 10) / 10);
 	default:
 		x = pcc_col_value(row, col);
-		return isnan(x) ? json_null() : json_real(x);
+		return isnan(x) ? json_null() : json_real(round(x * 1000) / 1000);
 	}
 }
 
@@ -204,7 +207,7 @@ write_json(FILE *f, const struct pcc_view *v, const struct pcc_sample *s)
 	}
 	pcc_timestr(&s->stamp, 1, ts, sizeof(ts));
 	json_object_set_new(obj, "timestamp", json_string(ts));
-	json_object_set_new(obj, "epoch", json_real(s->stamp.tv_sec + s->stamp.tv_usec / 1e6));
+	json_object_set_new(obj, "epoch", json_real(s->stamp.tv_sec + s->stamp.tv_usec / 1000 / 1e3));
 	json_object_set_new(obj, "host", json_string(v->host));
 	for (i = 0; i < s->nrows; i++) {
 		const struct pcc_row *row = &s->rows[i];
@@ -224,7 +227,7 @@ write_json(FILE *f, const struct pcc_view *v, const struct pcc_sample *s)
 		json_array_append_new(arr, c);
 	}
 	json_object_set_new(obj, "containers", arr);
-	if (sts == 0 && (json_dumpf(obj, f, JSON_COMPACT | JSON_REAL_PRECISION(10)) < 0 ||
+	if (sts == 0 && (json_dumpf(obj, f, JSON_COMPACT | JSON_REAL_PRECISION(15)) < 0 ||
 			 fputc('\n', f) == EOF))
 		sts = -EIO;
 	json_decref(obj);

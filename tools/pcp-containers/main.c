@@ -17,8 +17,23 @@
 
 #define DEFAULT_INTERVAL	2	/* seconds */
 
+/* PCP's general options but pmtime's (-g, -p): no pmtime control here */
 static pmLongOptions longopts[] = {
-	PMAPI_GENERAL_OPTIONS,
+	PMAPI_OPTIONS_HEADER("General options"),
+	PMOPT_ALIGN,
+	PMOPT_ARCHIVE,
+	PMOPT_DEBUG,
+	PMOPT_HOST,
+	PMOPT_NAMESPACE,
+	PMOPT_ORIGIN,
+	PMOPT_START,
+	PMOPT_SAMPLES,
+	PMOPT_FINISH,
+	PMOPT_INTERVAL,
+	PMOPT_TIMEZONE,
+	PMOPT_HOSTZONE,
+	PMOPT_VERSION,
+	PMOPT_HELP,
 	PMAPI_OPTIONS_HEADER("Reporting options"),
 	{ "batch", 0, 'b', 0, "print samples to standard output, no full-screen view" },
 	{ "output", 1, 'o', "FORMAT", "batch output format: text (default), csv or json" },
@@ -30,7 +45,7 @@ static pmLongOptions longopts[] = {
 
 static pmOptions opts = {
 	.flags = PM_OPTFLAG_STDOUT_TZ | PM_OPTFLAG_BOUNDARIES,
-	.short_options = PMAPI_OPTIONS "bo:f:k:r",
+	.short_options = "A:a:D:h:n:O:S:s:T:t:VZ:z?bo:f:k:r",
 	.long_options = longopts,
 	.short_usage = "[options]",
 };
@@ -149,6 +164,10 @@ main(int argc, char **argv)
 			break;
 		}
 	}
+	if (opts.flags & PM_OPTFLAG_EXIT) {	/* -V: done */
+		pmflush();
+		return 0;
+	}
 	if (!opts.errors && opts.optind < argc) {
 		pmprintf("%s: unexpected argument \"%s\"\n", pmGetProgname(), argv[opts.optind]);
 		opts.errors++;
@@ -156,11 +175,6 @@ main(int argc, char **argv)
 	if (!opts.errors && !batch && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		pmprintf("%s: not a terminal: use -b for batch output\n", pmGetProgname());
 		opts.errors++;
-	}
-	if (opts.flags & PM_OPTFLAG_EXIT) {
-		pmflush();
-		pmUsageMessage(&opts);
-		return 0;
 	}
 	if (opts.errors) {
 		pmflush();
