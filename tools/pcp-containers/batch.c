@@ -53,6 +53,7 @@ pcc_timestr(const struct timeval *tv, int iso, char *buf, size_t len)
 {
 	struct tm tm;
 	time_t t = tv->tv_sec;
+	long ms = tv->tv_usec / 1000;
 	char off[16];
 	int gmt;
 
@@ -65,8 +66,7 @@ pcc_timestr(const struct timeval *tv, int iso, char *buf, size_t len)
 	snprintf(off, sizeof(off), "%c%02d:%02d", gmt < 0 ? '-' : '+',
 		 abs(gmt) / 60, abs(gmt) % 60);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + strlen(buf), len - strlen(buf), ".%03ld%s",
-		 (long)tv->tv_usec / 1000, off);
+	snprintf(buf + strlen(buf), len - strlen(buf), ".%03ld%s", ms, off);
 	return buf;
 }
 
@@ -207,7 +207,7 @@ write_json(FILE *f, const struct pcc_view *v, const struct pcc_sample *s)
 	}
 	pcc_timestr(&s->stamp, 1, ts, sizeof(ts));
 	json_object_set_new(obj, "timestamp", json_string(ts));
-	json_object_set_new(obj, "epoch", json_real(s->stamp.tv_sec + s->stamp.tv_usec / 1000 / 1e3));
+	json_object_set_new(obj, "epoch", json_real(s->stamp.tv_sec + (double)(s->stamp.tv_usec / 1000) / 1e3));
 	json_object_set_new(obj, "host", json_string(v->host));
 	for (i = 0; i < s->nrows; i++) {
 		const struct pcc_row *row = &s->rows[i];

@@ -438,7 +438,9 @@ sample_build(struct pcc_sampler *s, struct pcc_sample *sample)
 	for (k = 0; k < n; k++)
 		if (m == 0 || s->work[m - 1] != s->work[k])
 			s->work[m++] = s->work[k];
-	sample->stamp = s->stamp;
+	/* interpolated archive times can come with tv_usec >= 10^6 */
+	sample->stamp.tv_sec = s->stamp.tv_sec + s->stamp.tv_usec / 1000000;
+	sample->stamp.tv_usec = s->stamp.tv_usec % 1000000;
 	if (m == 0)
 		return 0;
 	if ((sample->rows = calloc(m, sizeof(*sample->rows))) == NULL)
