@@ -19,7 +19,7 @@
 
 /* the raw metrics, one registration each */
 enum raw_id {
-	R_ENGINE, R_POD, R_NAMESPACE, R_IMAGE,
+	R_NAME, R_ENGINE, R_POD, R_NAMESPACE, R_IMAGE,
 	R_CPU, R_CPU_LIMIT,
 	R_MEM_WS, R_MEM_USAGE, R_MEM_LIMIT,
 	R_NET_RX, R_NET_TX, R_IO_RD, R_IO_WR,
@@ -34,6 +34,9 @@ static const struct raw_spec {
 	int		anchor;		/* its instances make the rows */
 	unsigned	has;		/* PCC_HAS_* bit it sets when found */
 } raw_specs[R_N] = {
+	/* the name again, as a value: an instance gone by the time the
+	 * fetchgroup asks for the instance names has none there */
+	[R_NAME]	= { "container.info.name", NULL, PM_TYPE_STRING, 0, 0 },
 	[R_ENGINE]	= { "container.info.engine", NULL, PM_TYPE_STRING, 0, 0 },
 	[R_POD]		= { "container.info.pod", NULL, PM_TYPE_STRING, 0, PCC_HAS_POD },
 	[R_NAMESPACE]	= { "container.info.namespace", NULL, PM_TYPE_STRING, 0, 0 },
@@ -379,10 +382,10 @@ row_fill(const struct pcc_sampler *s, struct pcc_row *row)
 		[PCC_NAMESPACE] = R_NAMESPACE, [PCC_IMAGE] = R_IMAGE,
 	};
 	char buf[32];
-	const char *name = NULL;
+	const char *name = raw_str(&s->raw[R_NAME], row->inst);
 	int i, p;
 
-	for (i = 0; i < R_N && name == NULL; i++)
+	for (i = 0; i < R_N && (name == NULL || *name == '\0'); i++)
 		if ((p = raw_find(&s->raw[i], row->inst)) >= 0)
 			name = s->raw[i].names[p];
 	if (name == NULL) {
