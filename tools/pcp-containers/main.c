@@ -44,7 +44,7 @@ static pmLongOptions longopts[] = {
 };
 
 static pmOptions opts = {
-	.flags = PM_OPTFLAG_STDOUT_TZ | PM_OPTFLAG_BOUNDARIES,
+	.flags = PM_OPTFLAG_BOUNDARIES,	/* no time zone note: stdout may be CSV or JSON */
 	.short_options = "A:a:D:h:n:O:S:s:T:t:VZ:z?bo:f:k:r",
 	.long_options = longopts,
 	.short_usage = "[options]",
