@@ -258,13 +258,12 @@ pcc_sampler_host(const struct pcc_sampler *s)
 
 /* ------------------------------------------------------------ rows */
 
-static const struct raw *sort_raw;	/* qsort has no context argument */
-
 static int
-cmp_pos(const void *a, const void *b)
+cmp_pos(const void *a, const void *b, void *arg)
 {
-	int ca = sort_raw->codes[*(const int *)a];
-	int cb = sort_raw->codes[*(const int *)b];
+	const struct raw *r = arg;
+	int ca = r->codes[*(const int *)a];
+	int cb = r->codes[*(const int *)b];
 
 	return (ca > cb) - (ca < cb);
 }
@@ -284,8 +283,7 @@ raw_index(struct raw *r)
 
 	for (i = 0; i < r->num; i++)
 		r->order[i] = (int)i;
-	sort_raw = r;
-	qsort(r->order, r->num, sizeof(int), cmp_pos);
+	qsort_r(r->order, r->num, sizeof(int), cmp_pos, r);
 }
 
 /* position of instance `inst` in r's vectors, or -1 */
@@ -505,6 +503,12 @@ pcc_sampler_fetch(struct pcc_sampler *s, struct pcc_sample *sample)
 	int sts;
 
 	pcc_sample_clear(sample);
+	/* a rebuild while pmcd had no pmdacontainers registered nothing:
+	 * try again (the agent may be back) */
+	if (s->raw[R_CPU].codes == NULL && (sts = sampler_setup(s, s->cap)) < 0)
+		return sts;
+	if (s->raw[R_CPU].codes == NULL)
+		return PM_ERR_NAME;
 	for (;;) {
 		if ((sts = pmFetchGroup(s->fg)) < 0)
 			return sts;

@@ -152,13 +152,17 @@ pcc_col_find(const char *name)
 	return -1;
 }
 
-/* qsort has no context argument: the sort key lives here for one call */
-static int sort_col, sort_reverse;
+struct sort_key {
+	int	col;		/* enum pcc_col */
+	int	reverse;
+};
 
 static int
-cmp_rows(const void *pa, const void *pb)
+cmp_rows(const void *pa, const void *pb, void *arg)
 {
 	const struct pcc_row *a = pa, *b = pb;
+	const struct sort_key *k = arg;
+	int sort_col = k->col, sort_reverse = k->reverse;
 	int c = 0;
 
 	if (numeric(sort_col)) {
@@ -184,9 +188,9 @@ cmp_rows(const void *pa, const void *pb)
 void
 pcc_rows_sort(struct pcc_row *rows, size_t n, int col, int reverse)
 {
-	sort_col = col;
-	sort_reverse = reverse;
-	qsort(rows, n, sizeof(*rows), cmp_rows);
+	struct sort_key k = { .col = col, .reverse = reverse };
+
+	qsort_r(rows, n, sizeof(*rows), cmp_rows, &k);
 }
 
 int
