@@ -11,7 +11,8 @@ PKGS="build-essential pkg-config gcc make
 pcp libpcp3-dev libpcp-pmda3-dev
 libnl-3-dev libnl-route-3-dev libcgroup-dev libjansson-dev libcap-ng-dev
 check valgrind clang libclang-rt-14-dev shellcheck
-busybox-static iproute2 util-linux procps psmisc man-db groff-base"
+busybox-static iproute2 util-linux procps psmisc man-db groff-base
+chromium"
 [ "${DEPS_WITH_PODMAN:-0}" = 1 ] && PKGS="$PKGS podman runc"
 
 [ "$(id -u)" = 0 ] || { echo "deps.sh: must run as root" >&2; exit 1; }
