@@ -48,14 +48,14 @@ static int taken(const char *name)
  * digits: the later container is told apart by its engine, then by its
  * full id, and as a last resort by a number.
  */
-static char *unique_name(const struct pcc_container *c)
+static char *unique_name(const struct pcc_container *c, const char *base)
 {
 	char *name = NULL;
 	int n;
 
-	if (!taken(c->name))
-		return strdup(c->name);
-	if (asprintf(&name, "%s@%s", c->name, pcc_engine_name(c->cid.engine)) < 0)
+	if (!taken(base))
+		return strdup(base);
+	if (asprintf(&name, "%s@%s", base, pcc_engine_name(c->cid.engine)) < 0)
 		return NULL;
 	if (!taken(name))
 		return name;
@@ -63,12 +63,38 @@ static char *unique_name(const struct pcc_container *c)
 	if (c->cid.id[0] && !taken(c->cid.id))
 		return strdup(c->cid.id);
 	for (n = 2;; n++) {
-		if (asprintf(&name, "%s#%d", c->name, n) < 0)
+		if (asprintf(&name, "%s#%d", base, n) < 0)
 			return NULL;
 		if (!taken(name))
 			return name;
 		free(name);
 	}
+}
+
+/*
+ * The name a container's instance is known by: kubernetes NAMESPACE/POD/NAME,
+ * the engine's name, else what the cgroup path gives (short id, lxc or
+ * machine name).  A rootless container is userUID/NAME, so a user cannot
+ * take a system container's name.  Fixed when the container is first seen.
+ */
+static void base_name(const struct pcc_container *c, const struct pcc_meta *m,
+		      char *dst, size_t len)
+{
+	char raw[3 * PCC_META_STR_MAX], *p = raw;
+	size_t room = sizeof(raw);
+	int n = 0;
+
+	if (m == NULL || m->name == NULL || m->name[0] == '\0') {
+		snprintf(dst, len, "%s", c->name);
+		return;
+	}
+	if (c->cid.uid >= 0)
+		n = snprintf(p, room, "user%ld/", c->cid.uid);
+	else if (m->pod && m->pod_namespace)
+		n = snprintf(p, room, "%s/%s/", m->pod_namespace, m->pod);
+	snprintf(p + n, room - n, "%s", m->name);
+	if (pcc_name_sanitize(raw, strlen(raw), dst, len) < 0)
+		snprintf(dst, len, "%s", c->name);
 }
 
 static void ctr_free(struct ctr *t)
@@ -77,6 +103,7 @@ static void ctr_free(struct ctr *t)
 		return;
 	pcc_acct_free(t->acct);
 	pcc_sample_release(&t->sample);
+	pcc_meta_free(t->meta);
 	free(t->devs);
 	free(t->path);
 	free(t->name);
@@ -85,6 +112,7 @@ static void ctr_free(struct ctr *t)
 
 int ctr_added(struct pcc_container *c, void *arg)
 {
+	char base[256];
 	struct ctr *t;
 	int rc;
 
@@ -92,8 +120,14 @@ int ctr_added(struct pcc_container *c, void *arg)
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return -ENOMEM;
 	t->path = strdup(c->path);
-	t->name = unique_name(c);
-	if (t->path == NULL || t->name == NULL) {
+	if (t->path == NULL) {
+		ctr_free(t);
+		return -ENOMEM;
+	}
+	meta_refresh(t, &c->cid);
+	base_name(c, t->meta, base, sizeof(base));
+	t->name = unique_name(c, base);
+	if (t->name == NULL) {
 		ctr_free(t);
 		return -ENOMEM;
 	}
@@ -113,6 +147,7 @@ int ctr_added(struct pcc_container *c, void *arg)
 		return -EINVAL;
 	}
 	c->priv = t;
+	net_added(t);
 	pmda.cache_dirty = 1;
 	if (pmDebugOptions.appl0)
 		pmNotifyErr(LOG_DEBUG, "container %s added: %s [%d]", t->path, t->name, t->inst);
@@ -132,6 +167,7 @@ void ctr_removed(struct pcc_container *c, void *arg)
 		free(t->devs[i]->name);
 		free(t->devs[i]);
 	}
+	net_removed(t);
 	pmdaCacheStore(pmda.indom[INDOM_CTR], PMDA_CACHE_HIDE, t->name, NULL);
 	if (pmDebugOptions.appl0)
 		pmNotifyErr(LOG_DEBUG, "container %s removed: %s [%d]", t->path, t->name, t->inst);
@@ -204,5 +240,6 @@ void ctr_save_caches(void)
 		return;
 	pmdaCacheOp(pmda.indom[INDOM_CTR], PMDA_CACHE_SAVE);
 	pmdaCacheOp(pmda.indom[INDOM_DEV], PMDA_CACHE_SAVE);
+	pmdaCacheOp(pmda.indom[INDOM_NETIF], PMDA_CACHE_SAVE);
 	pmda.cache_dirty = 0;
 }

@@ -9,7 +9,9 @@
  * client that names a container before it starts (or across a restart)
  * sees it as soon as it exists.  Each context's state is freed when pmcd
  * ends the context, so two clients, scoped and not, never see each other's
- * scope.
+ * scope.  The context of a request is pmdaExt's e_context: pmdaGetContext()
+ * is only set inside pmdaFetch, so before it, it names the previous
+ * request's client (the mix-up of PCP issue #236).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -87,6 +89,9 @@ static int matches(const struct ctr *t, const char *name)
 		return 1;
 	if (t->id[0] && len < PCC_ID_MAX && strncmp(t->id, name, len) == 0)
 		return 1;
+	/* the engine's own name (a kubernetes container name, a rootless one) */
+	if (t->meta && t->meta->name && strcmp(t->meta->name, name) == 0)
+		return 1;
 	return 0;
 }
 
@@ -117,9 +122,9 @@ static int resolve(const char *name)
 	return found;
 }
 
-int ctx_scope(void)
+int ctx_scope(int ctx)
 {
-	struct ctxstate *c = ctx_get(pmdaGetContext(), 0);
+	struct ctxstate *c = ctx_get(ctx, 0);
 
 	if (c == NULL || c->container == NULL)
 		return CTX_ALL;
@@ -136,6 +141,14 @@ static int in_scope(pmInDom indom, int inst, char **ret_name)
 		if ((t = ctr_lookup(inst)) == NULL || t->inst != pmda.scope)
 			return 0;
 		*ret_name = t->name;
+		return 1;
+	}
+	if (indom == pmda.indom[INDOM_NETIF]) {
+		struct ctrif *f = ctrif_lookup(inst);
+
+		if (f == NULL || f->ctr->inst != pmda.scope)
+			return 0;
+		*ret_name = f->name;
 		return 1;
 	}
 	if ((dv = ctrdev_lookup(inst)) == NULL || dv->ctr->inst != pmda.scope)
@@ -155,7 +168,8 @@ int ctx_instance(pmInDom indom, int inst, char *name, pmInResult **result)
 	int i, n = 0, cap = 4;
 	char *iname;
 
-	if (indom != pmda.indom[INDOM_CTR] && indom != pmda.indom[INDOM_DEV])
+	if (indom != pmda.indom[INDOM_CTR] && indom != pmda.indom[INDOM_DEV] &&
+	    indom != pmda.indom[INDOM_NETIF])
 		return PM_ERR_INDOM;
 	if ((res = calloc(1, sizeof(*res))) == NULL)
 		return -ENOMEM;

@@ -9,6 +9,8 @@
  * read, so a fetch of container.cpu.usage reads cpuacct.usage and nothing
  * else.  Names are in pmns, help text in help: keep the three in step.
  */
+#include <stddef.h>
+
 #include "pmda.h"
 
 enum mkind {
@@ -19,9 +21,20 @@ enum mkind {
 	MK_PSI_AVG,		/* arg: pcc_stat holding percent x100 */
 	MK_IODEV,		/* arg: 0 rbytes, 1 wbytes, 2 rios, 3 wios */
 	MK_CONTROL,		/* arg: which self-metric */
+	MK_NETIF,		/* arg: offset of a uint64_t in struct pcc_ifstats */
+	MK_NETPEER,		/* the interface's host-side device */
+	MK_NETALL,		/* arg: offset, summed over non-loopback interfaces */
+	MK_NETNS,		/* arg: NET_NETNS, NET_HOST or NET_SHARED */
+	MK_NETSTAT,		/* arg: enum pcc_netstat */
 };
 
-enum { INFO_ENGINE, INFO_ID, INFO_NAME, INFO_CGROUP };
+enum { NET_NETNS, NET_HOST, NET_SHARED };
+#define IFS(field)	((int)offsetof(struct pcc_ifstats, field))
+
+enum {
+	INFO_ENGINE, INFO_ID, INFO_NAME, INFO_CGROUP, INFO_IMAGE, INFO_POD,
+	INFO_NAMESPACE, INFO_STATE, INFO_STARTED, INFO_PID, INFO_RUNTIME
+};
 enum {
 	CTL_CONTAINERS, CTL_FULL_SCANS, CTL_PARTIAL_SCANS, CTL_EVENTS,
 	CTL_WATCHES, CTL_FDS, CTL_FETCHES, CTL_FETCH_TIME, CTL_DIRS_WALKED
@@ -43,6 +56,7 @@ struct mdef {
 
 #define CTR	INDOM_CTR
 #define DEV	INDOM_DEV
+#define NIF	INDOM_NETIF
 #define NUL	-1
 
 #define U64	PM_TYPE_U64
@@ -59,6 +73,13 @@ static struct mdef defs[] = {
 	{ CLUSTER_INFO, 1, STR, CTR, DISC, NONE, MK_INFO, INFO_ID },
 	{ CLUSTER_INFO, 2, STR, CTR, DISC, NONE, MK_INFO, INFO_NAME },
 	{ CLUSTER_INFO, 3, STR, CTR, DISC, NONE, MK_INFO, INFO_CGROUP },
+	{ CLUSTER_INFO, 4, STR, CTR, DISC, NONE, MK_INFO, INFO_IMAGE },
+	{ CLUSTER_INFO, 5, STR, CTR, DISC, NONE, MK_INFO, INFO_POD },
+	{ CLUSTER_INFO, 6, STR, CTR, DISC, NONE, MK_INFO, INFO_NAMESPACE },
+	{ CLUSTER_INFO, 7, STR, CTR, INST, NONE, MK_INFO, INFO_STATE },
+	{ CLUSTER_INFO, 8, STR, CTR, DISC, NONE, MK_INFO, INFO_STARTED },
+	{ CLUSTER_INFO, 9, U32, CTR, DISC, NONE, MK_INFO, INFO_PID },
+	{ CLUSTER_INFO, 10, STR, CTR, DISC, NONE, MK_INFO, INFO_RUNTIME },
 
 	{ CLUSTER_CPU, 0, U64, CTR, CNT, NS, MK_STAT, PCC_CPU_USAGE },
 	{ CLUSTER_CPU, 1, U64, CTR, CNT, NS, MK_STAT, PCC_CPU_USER },
@@ -108,14 +129,44 @@ static struct mdef defs[] = {
 	{ CLUSTER_CONTROL, 6, U64, NUL, CNT, COUNT, MK_CONTROL, CTL_FETCHES },
 	{ CLUSTER_CONTROL, 7, U64, NUL, CNT, NS, MK_CONTROL, CTL_FETCH_TIME },
 	{ CLUSTER_CONTROL, 8, U64, NUL, CNT, COUNT, MK_CONTROL, CTL_DIRS_WALKED },
+
+	{ CLUSTER_NETIF, 0, U64, NIF, CNT, BYTES, MK_NETIF, IFS(rx_bytes) },
+	{ CLUSTER_NETIF, 1, U64, NIF, CNT, COUNT, MK_NETIF, IFS(rx_packets) },
+	{ CLUSTER_NETIF, 2, U64, NIF, CNT, COUNT, MK_NETIF, IFS(rx_errors) },
+	{ CLUSTER_NETIF, 3, U64, NIF, CNT, COUNT, MK_NETIF, IFS(rx_dropped) },
+	{ CLUSTER_NETIF, 4, U64, NIF, CNT, COUNT, MK_NETIF, IFS(multicast) },
+	{ CLUSTER_NETIF, 5, U64, NIF, CNT, COUNT, MK_NETIF, IFS(rx_fifo_errors) },
+	{ CLUSTER_NETIF, 6, U64, NIF, CNT, BYTES, MK_NETIF, IFS(tx_bytes) },
+	{ CLUSTER_NETIF, 7, U64, NIF, CNT, COUNT, MK_NETIF, IFS(tx_packets) },
+	{ CLUSTER_NETIF, 8, U64, NIF, CNT, COUNT, MK_NETIF, IFS(tx_errors) },
+	{ CLUSTER_NETIF, 9, U64, NIF, CNT, COUNT, MK_NETIF, IFS(tx_dropped) },
+	{ CLUSTER_NETIF, 10, U64, NIF, CNT, COUNT, MK_NETIF, IFS(tx_fifo_errors) },
+	{ CLUSTER_NETIF, 11, U64, NIF, CNT, COUNT, MK_NETIF, IFS(collisions) },
+	{ CLUSTER_NETIF, 12, STR, NIF, DISC, NONE, MK_NETPEER, 0 },
+
+	{ CLUSTER_NETALL, 0, U64, CTR, CNT, BYTES, MK_NETALL, IFS(rx_bytes) },
+	{ CLUSTER_NETALL, 1, U64, CTR, CNT, COUNT, MK_NETALL, IFS(rx_packets) },
+	{ CLUSTER_NETALL, 2, U64, CTR, CNT, COUNT, MK_NETALL, IFS(rx_errors) },
+	{ CLUSTER_NETALL, 3, U64, CTR, CNT, COUNT, MK_NETALL, IFS(rx_dropped) },
+	{ CLUSTER_NETALL, 4, U64, CTR, CNT, BYTES, MK_NETALL, IFS(tx_bytes) },
+	{ CLUSTER_NETALL, 5, U64, CTR, CNT, COUNT, MK_NETALL, IFS(tx_packets) },
+	{ CLUSTER_NETALL, 6, U64, CTR, CNT, COUNT, MK_NETALL, IFS(tx_errors) },
+	{ CLUSTER_NETALL, 7, U64, CTR, CNT, COUNT, MK_NETALL, IFS(tx_dropped) },
+
+	{ CLUSTER_NETNS, 0, U64, CTR, DISC, NONE, MK_NETNS, NET_NETNS },
+	{ CLUSTER_NETNS, 1, U32, CTR, DISC, NONE, MK_NETNS, NET_HOST },
+	{ CLUSTER_NETNS, 2, U32, CTR, INST, NONE, MK_NETNS, NET_SHARED },
 };
 
 #define NDEFS	(sizeof(defs) / sizeof(defs[0]))
 #define NPSI	(PCC_PSI_LAST - PCC_PSI_FIRST + 1)
-#define MAXITEM	32
+#define NNETSTAT PCC_NET_NSTAT
+#define NETSTAT_ITEM0 16	/* item of the first protocol counter */
+#define MAXITEM	64
 
 static struct mdef psidefs[NPSI];
-static pmdaMetric metrictab[NDEFS + NPSI];
+static struct mdef netdefs[NNETSTAT];
+static pmdaMetric metrictab[NDEFS + NPSI + NNETSTAT];
 static struct mdef *bypmid[NCLUSTERS][MAXITEM];
 
 static void add(pmdaMetric *m, struct mdef *d)
@@ -150,6 +201,21 @@ void metrics_init(pmdaMetric **ret_tab, int *ret_n)
 		d->arg = PCC_PSI_FIRST + i;
 		add(&metrictab[n++], d);
 	}
+	/* protocol counters: item = NETSTAT_ITEM0 + enum pcc_netstat, see pmns */
+	for (i = 0; i < NNETSTAT; i++) {
+		struct mdef *d = &netdefs[i];
+		int gauge = i == PCC_NET_TCP_CURR_ESTAB || i >= PCC_NET_SOCK_USED;
+
+		d->cluster = CLUSTER_NETNS;
+		d->item = NETSTAT_ITEM0 + i;
+		d->type = U64;
+		d->indom = CTR;
+		d->sem = gauge ? INST : CNT;
+		d->units = (pmUnits)COUNT;
+		d->kind = MK_NETSTAT;
+		d->arg = i;
+		add(&metrictab[n++], d);
+	}
 	*ret_tab = metrictab;
 	*ret_n = n;
 }
@@ -161,8 +227,10 @@ static struct mdef *lookup(pmID pmid)
 	return c < NCLUSTERS && i < MAXITEM ? bypmid[c][i] : NULL;
 }
 
-void metrics_want(int numpmid, pmID *pmids, struct pcc_statset *ret_want)
+void metrics_want(int numpmid, pmID *pmids, struct pcc_statset *ret_want,
+		  uint64_t *ret_netwant)
 {
+	uint64_t netwant = 0;
 	static const enum pcc_stat iostat[] = {
 		PCC_IO_READ_BYTES, PCC_IO_WRITE_BYTES, PCC_IO_READS, PCC_IO_WRITES
 	};
@@ -189,30 +257,65 @@ void metrics_want(int numpmid, pmID *pmids, struct pcc_statset *ret_want)
 		case MK_IODEV:
 			pcc_statset_add(&want, iostat[d->arg]);
 			break;
+		case MK_NETIF:
+		case MK_NETPEER:
+		case MK_NETALL:
+		case MK_NETNS:		/* the namespace and flags come with a reading */
+			netwant |= PCC_NETWANT_IFACES;
+			break;
+		case MK_NETSTAT:
+			netwant |= PCC_NETWANT(d->arg);
+			break;
 		default:
 			break;
 		}
 	}
 	*ret_want = want;
+	*ret_netwant = netwant;
+}
+
+/* A string of the engine's metadata, or no value */
+static int meta_str(const char *value, pmAtomValue *atom)
+{
+	if (value == NULL || *value == '\0')
+		return PMDA_FETCH_NOVALUES;
+	atom->cp = (char *)value;
+	return PMDA_FETCH_STATIC;
 }
 
 static int fetch_info(const struct ctr *t, int what, pmAtomValue *atom)
 {
+	const struct pcc_meta *m = t->meta;
+
 	switch (what) {
 	case INFO_ENGINE:
-		atom->cp = (char *)pcc_engine_name(t->engine);
-		break;
+		return meta_str(pcc_engine_name(t->engine), atom);
 	case INFO_ID:
-		atom->cp = (char *)t->id;
-		break;
+		return meta_str(t->id, atom);
 	case INFO_NAME:
-		atom->cp = t->name;
-		break;
+		return meta_str(t->name, atom);
+	case INFO_CGROUP:
+		return meta_str(t->path, atom);
+	case INFO_IMAGE:
+		return meta_str(m ? m->image : NULL, atom);
+	case INFO_POD:
+		return meta_str(m ? m->pod : NULL, atom);
+	case INFO_NAMESPACE:
+		return meta_str(m ? m->pod_namespace : NULL, atom);
+	case INFO_STATE:
+		return meta_str(pcc_cstate_name(m ? m->state : PCC_CSTATE_UNKNOWN), atom);
+	case INFO_STARTED:
+		return meta_str(m ? m->started : NULL, atom);
+	case INFO_RUNTIME:
+		return meta_str(pcc_engine_name(m ? m->runtime : t->engine), atom);
+	case INFO_PID:
+		if (m == NULL || m->pid <= 0)
+			return PMDA_FETCH_NOVALUES;
+		atom->ul = m->pid;
+		return PMDA_FETCH_STATIC;
 	default:
-		atom->cp = t->path;
-		break;
+		return PM_ERR_PMID;
 	}
-	return PMDA_FETCH_STATIC;
 }
 
 static int fetch_control(int what, pmAtomValue *atom)
@@ -252,6 +355,64 @@ static int fetch_iodev(const struct ctrdev *dv, int what, pmAtomValue *atom)
 		return PMDA_FETCH_STATIC;
 	}
 	return PMDA_FETCH_NOVALUES;
+}
+
+static uint64_t ifstat(const struct pcc_ifstats *st, int offset)
+{
+	return *(const uint64_t *)((const char *)st + offset);
+}
+
+static int fetch_netif(const struct ctrif *f, const struct mdef *d, pmAtomValue *atom)
+{
+	const struct pcc_netif *nif = net_if(f);
+
+	if (nif == NULL)
+		return PMDA_FETCH_NOVALUES;
+	if (d->kind == MK_NETPEER) {
+		if (nif->peer[0] == '\0')
+			return PMDA_FETCH_NOVALUES;
+		atom->cp = (char *)nif->peer;
+		return PMDA_FETCH_STATIC;
+	}
+	atom->ull = ifstat(&nif->st, d->arg);
+	return PMDA_FETCH_STATIC;
+}
+
+/* Network metrics of a container: no values in the host's namespace. */
+static int fetch_net(const struct ctr *t, const struct mdef *d, pmAtomValue *atom)
+{
+	const struct pcc_netns_reading *r = t->netr;
+	size_t i;
+
+	if (d->kind == MK_NETNS && d->arg == NET_HOST) {
+		if (t->netm == NULL)
+			return PMDA_FETCH_NOVALUES;
+		atom->ul = (t->net_flags & PCC_NETNS_HOST) != 0;
+		return PMDA_FETCH_STATIC;
+	}
+	if (r == NULL || (r->flags & PCC_NETNS_HOST))
+		return PMDA_FETCH_NOVALUES;
+	switch (d->kind) {
+	case MK_NETNS:
+		if (d->arg == NET_NETNS)
+			atom->ull = r->ns_ino;
+		else
+			atom->ul = r->members > 1;
+		return PMDA_FETCH_STATIC;
+	case MK_NETALL:
+		atom->ull = 0;
+		for (i = 0; i < r->nif; i++)
+			if (strcmp(r->ifs[i].name, "lo") != 0)
+				atom->ull += ifstat(&r->ifs[i].st, d->arg);
+		return PMDA_FETCH_STATIC;
+	case MK_NETSTAT:
+		if (!(r->have & PCC_NETWANT(d->arg)))
+			return PMDA_FETCH_NOVALUES;
+		atom->ull = r->v[d->arg];
+		return PMDA_FETCH_STATIC;
+	default:
+		return PM_ERR_PMID;
+	}
 }
 
 /* Value of a sampled statistic, or -1 if the sample does not have it. */
@@ -318,11 +479,22 @@ int metrics_fetch(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *atom)
 			return PMDA_FETCH_NOVALUES;
 		return fetch_iodev(dv, d->arg, atom);
 	}
+	if (d->kind == MK_NETIF || d->kind == MK_NETPEER) {
+		struct ctrif *f = ctrif_lookup(inst);
+
+		if (f == NULL)
+			return PM_ERR_INST;
+		if (pmda.scope != CTX_ALL && f->ctr->inst != pmda.scope)
+			return PMDA_FETCH_NOVALUES;
+		return fetch_netif(f, d, atom);
+	}
 	if ((t = ctr_lookup(inst)) == NULL)
 		return PM_ERR_INST;
 	if (pmda.scope != CTX_ALL && t->inst != pmda.scope)
 		return PMDA_FETCH_NOVALUES;
 	if (d->kind == MK_INFO)
 		return fetch_info(t, d->arg, atom);
+	if (d->kind == MK_NETALL || d->kind == MK_NETNS || d->kind == MK_NETSTAT)
+		return fetch_net(t, d, atom);
 	return fetch_stat(t, d, atom);
 }

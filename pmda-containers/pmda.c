@@ -39,24 +39,36 @@ static void refresh_set(void)
 
 	if (rc < 0)
 		pmNotifyErr(LOG_ERR, "container discovery: %s", pmErrStr(rc));
+	meta_refresh_all();
 	ctr_save_caches();
 }
 
-static void sample_all(const struct pcc_statset *want)
+static void sample_one(struct ctr *t, const struct pcc_statset *want, int acct,
+		       uint64_t netwant)
+{
+	if (acct)
+		ctr_sample(t, want);
+	if (netwant)
+		net_sample(t, netwant);
+}
+
+static void sample_all(const struct pcc_statset *want, int acct, uint64_t netwant)
 {
 	size_t i, n = pcc_set_count(pmda.set);
 	struct pcc_container *c;
 	struct ctr *t;
 
+	if (netwant && pmda.netns)
+		pcc_netns_table_refresh(pmda.netns);
 	if (pmda.scope != CTX_ALL) {
 		if ((t = ctr_lookup(pmda.scope)) != NULL)
-			ctr_sample(t, want);
+			sample_one(t, want, acct, netwant);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		c = pcc_set_at(pmda.set, i);
 		if (c->priv)
-			ctr_sample(c->priv, want);
+			sample_one(c->priv, want, acct, netwant);
 	}
 }
 
@@ -64,19 +76,19 @@ static int containers_fetch(int numpmid, pmID *pmidlist, pmResult **resp, pmdaEx
 {
 	unsigned long long t0 = now_ns();
 	struct pcc_statset want;
+	uint64_t netwant;
+	int rc, acct = 0;
 	size_t w;
-	int rc;
 
 	refresh_set();
-	if ((pmda.scope = ctx_scope()) == PM_ERR_NOCONTAINER)
+	if ((pmda.scope = ctx_scope(pmdaext->e_context)) == PM_ERR_NOCONTAINER)
 		return PM_ERR_NOCONTAINER;
 	pmda.gen++;
-	metrics_want(numpmid, pmidlist, &want);
+	metrics_want(numpmid, pmidlist, &want, &netwant);
 	for (w = 0; w < sizeof(want.bits) / sizeof(want.bits[0]); w++)
-		if (want.bits[w]) {
-			sample_all(&want);
-			break;
-		}
+		acct |= want.bits[w] != 0;
+	if (acct || netwant)
+		sample_all(&want, acct, netwant);
 	ctr_save_caches();
 	rc = pmdaFetch(numpmid, pmidlist, resp, pmdaext);
 	pmda.fetches++;
@@ -88,7 +100,7 @@ static int containers_instance(pmInDom indom, int inst, char *name, pmInResult *
 			       pmdaExt *pmdaext)
 {
 	refresh_set();
-	if ((pmda.scope = ctx_scope()) == PM_ERR_NOCONTAINER)
+	if ((pmda.scope = ctx_scope(pmdaext->e_context)) == PM_ERR_NOCONTAINER)
 		return PM_ERR_NOCONTAINER;
 	if (pmda.scope != CTX_ALL)
 		return ctx_instance(indom, inst, name, result);
@@ -128,6 +140,10 @@ static int containers_setup(void)
 		    pcc_layout_name(pmda.mounts->layout), pmda.mounts->nhier);
 	if (pmda.budget.max == 0)
 		pmda.budget.max = fd_budget();
+	if ((rc = pcc_netns_table_new(pmda.rootfd, &pmda.budget, &pmda.netns)) < 0)
+		pmNotifyErr(LOG_WARNING, "network namespaces: %s; no container.net metrics", pmErrStr(rc));
+	if ((rc = pcc_engines_new(pmda.rootfd, &pmda.engines)) < 0)
+		pmNotifyErr(LOG_WARNING, "engine metadata: %s; containers named by id", pmErrStr(rc));
 	if ((rc = pcc_set_new(pmda.mounts, &set_ops, pmda.rescan_secs, &pmda.set)) < 0) {
 		pmNotifyErr(LOG_ERR, "container set: %s", pmErrStr(rc));
 		return rc;
@@ -154,6 +170,7 @@ static void containers_init(pmdaInterface *dp)
 	dp->version.seven.attribute = ctx_attribute;
 	pmdaSetEndContextCallBack(dp, ctx_end);
 	pmdaSetCommFlags(dp, PMDA_FLAG_CONTAINER);
+	pmdaSetLabelCallBack(dp, meta_label);
 	pmdaSetFetchCallBack(dp, metrics_fetch);
 	metrics_init(&metrics, &nmetrics);
 	/* pmdaInit gives the metrics and indoms our domain */

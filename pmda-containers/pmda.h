@@ -13,12 +13,14 @@
 #ifndef PMDA_CONTAINERS_H
 #define PMDA_CONTAINERS_H
 
+#include <time.h>
+
 #include <pcp/pmapi.h>
 #include <pcp/pmda.h>
 
 #include "pcp-container.h"
 
-enum { INDOM_CTR = 0, INDOM_DEV = 1, NINDOMS };
+enum { INDOM_CTR = 0, INDOM_DEV = 1, INDOM_NETIF = 2, NINDOMS };
 
 enum {
 	CLUSTER_INFO = 0,
@@ -29,6 +31,9 @@ enum {
 	CLUSTER_PIDS,
 	CLUSTER_PSI,
 	CLUSTER_CONTROL,
+	CLUSTER_NETIF,		/* per container interface */
+	CLUSTER_NETALL,		/* per container, over its non-loopback interfaces */
+	CLUSTER_NETNS,		/* per container: its namespace and protocol counters */
 	NCLUSTERS
 };
 
@@ -37,6 +42,13 @@ struct ctrdev {
 	unsigned major, minor;
 	int inst;			/* in the device indom */
 	char *name;			/* "<container>::<device>" */
+};
+
+struct ctrif {
+	struct ctr *ctr;		/* owner */
+	char ifname[PCC_IFNAME_MAX + 1];	/* sanitized, as inside the container */
+	int inst;			/* in the interface indom */
+	char *name;			/* "<container>::<interface>" */
 };
 
 struct ctr {
@@ -51,6 +63,15 @@ struct ctr {
 	int sample_rc;			/* pcc_acct_read's result for it */
 	struct ctrdev **devs;		/* device instances seen in samples */
 	size_t ndevs;
+	struct pcc_meta *meta;		/* what the engine says, NULL if nothing yet */
+	time_t meta_checked;		/* monotonic seconds of the last check */
+	struct pcc_netns_member *netm;	/* in its network namespace, NULL if not (yet) */
+	int net_flags;			/* enum pcc_netns_flag bits */
+	int net_err;			/* last attach error logged */
+	const struct pcc_netns_reading *netr;	/* this fetch's reading, NULL if none */
+	unsigned long long net_gen;	/* fetch generation of netr */
+	struct ctrif **ifs;		/* interface instances seen in readings */
+	size_t nifs;
 };
 
 struct pmda_state {
@@ -65,6 +86,9 @@ struct pmda_state {
 	unsigned long long fetch_ns;	/* time spent in fetches */
 	int cache_dirty;		/* instance caches to be saved */
 	int scope;			/* this request's container instance, or CTX_ALL */
+	struct pcc_engines *engines;	/* engine metadata reader, NULL if none */
+	struct pcc_netns_table *netns;	/* network namespaces, NULL if unavailable */
+	time_t meta_checked;		/* monotonic seconds of the last sweep */
 };
 
 extern struct pmda_state pmda;
@@ -81,12 +105,25 @@ void ctr_save_caches(void);
 #define CTX_ALL	(-1)
 int ctx_attribute(int ctx, int attr, const char *value, int length, pmdaExt *pmdaext);
 void ctx_end(int ctx);
-int ctx_scope(void);		/* instance, CTX_ALL, or PM_ERR_NOCONTAINER */
+int ctx_scope(int ctx);		/* instance, CTX_ALL, or PM_ERR_NOCONTAINER */
 int ctx_instance(pmInDom indom, int inst, char *name, pmInResult **result);
+
+/* net.c: network namespaces and interface instances */
+void net_added(struct ctr *t);
+void net_removed(struct ctr *t);
+void net_sample(struct ctr *t, uint64_t want);
+struct ctrif *ctrif_lookup(int inst);
+const struct pcc_netif *net_if(const struct ctrif *f);
+
+/* meta.c: engine metadata and instance labels */
+void meta_refresh(struct ctr *t, const struct pcc_cid *cid);
+void meta_refresh_all(void);
+int meta_label(pmInDom indom, unsigned int inst, pmLabelSet **lp);
 
 /* metrics.c: the metric table */
 void metrics_init(pmdaMetric **ret_tab, int *ret_n);
-void metrics_want(int numpmid, pmID *pmids, struct pcc_statset *ret_want);
+void metrics_want(int numpmid, pmID *pmids, struct pcc_statset *ret_want,
+		  uint64_t *ret_netwant);
 int metrics_fetch(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *atom);
 
 #endif /* PMDA_CONTAINERS_H */

@@ -421,6 +421,398 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 int pcc_blkdev_name(int rootfd, unsigned major, unsigned minor, char *dst,
 		    size_t dstlen);
 
+/* ------------------------------------------------------------------ engine metadata */
+
+/*
+ * What a container's engine knows about it (name, image, pod, labels...),
+ * read from the engine's own files on disk: no engine API calls, no
+ * sockets.  Meant to be resolved when a container is discovered and checked
+ * again now and then (every N seconds): a check that finds the source files
+ * unchanged (same inode, size, mtime and ctime) costs one open and fstat
+ * per file and reads nothing.
+ *
+ * Sources per engine (D is the engine's directory, see below):
+ *   docker      D/containers/<id>/config.v2.json
+ *   podman      D/overlay-containers/containers.json (names, image) and
+ *               D/overlay-containers/<id>/userdata/config.json (annotations)
+ *   containerd  D/io.containerd.runtime.v2.task/<namespace>/<id>/config.json
+ *               (OCI annotations) and init.pid in the same directory
+ *   crio        D/overlay-containers/<id>/userdata/config.json and pidfile
+ *   kubernetes  (kubepods cgroupfs layout) containerd's files, else CRI-O's,
+ *               else docker's (cri-dockerd)
+ *   lxc         name from the cgroup; D/<name>/config if there (LXC; LXD
+ *               and Incus keep theirs elsewhere: -ENODATA, name still set)
+ *   nspawn      name from the cgroup; D/<name> (machined's KEY=value file)
+ * Rootless containers (cid.uid >= 0) of podman and docker are read from the
+ * owner's home: ~/.local/share/containers/storage and ~/.local/share/docker
+ * (the defaults: a storage.conf or XDG_DATA_HOME moving them is not read).
+ * Any other engine's container below a user's service gets no metadata
+ * (-ENODATA; lxc and nspawn keep the name from the cgroup): the user made
+ * that cgroup, and the system's files are not about it.
+ * The home is $PCC_HOME_DIR/<uid> if PCC_HOME_DIR is set, else the passwd
+ * entry's directory (getpwuid_r; /home/<user> if that is empty) below the
+ * sysroot.  Everything below the home is the user's: it is opened without
+ * following any symlink (openat2 RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH, or
+ * one component at a time with O_NOFOLLOW), files must be regular files
+ * owned by that uid, and their content is as untrusted as any other.
+ *
+ * Engine directories: by default below the sysroot fd (so a fixture tree
+ * given as PCC_SYSROOT holds them at their usual places):
+ *   PCC_DOCKER_DIR      /var/lib/docker               (docker's data-root)
+ *   PCC_PODMAN_DIR      /var/lib/containers/storage   (graphroot)
+ *   PCC_CONTAINERD_DIR  /run/containerd               (containerd's state dir)
+ *   PCC_CRIO_DIR        /run/containers/storage       (runroot)
+ *   PCC_LXC_DIR         /var/lib/lxc
+ *   PCC_MACHINES_DIR    /run/systemd/machines
+ * An environment variable, when set and non-empty at pcc_engines_new, names
+ * the directory instead, as an absolute path on the running system (NOT
+ * below the sysroot), like pmdaroot's PCP_DOCKER_DIR.
+ *
+ * Bounds: a per-container file over 2 MiB, a containers.json over 8 MiB, a
+ * pid file, machined or LXC config over 64 KiB is not read (-EFBIG); JSON
+ * nested deeper than 64 levels, with duplicate keys, invalid UTF-8 or a NUL
+ * is rejected whole (-EBADMSG).  Every string handed out is valid UTF-8 without control
+ * characters (each bad byte or control character becomes U+FFFD) and at
+ * most PCC_META_STR_MAX bytes (cut at a character boundary); at most
+ * PCC_META_LABELS_MAX labels are kept.
+ */
+
+#define PCC_META_STR_MAX	4095	/* bytes in any string of a pcc_meta */
+#define PCC_META_LABELS_MAX	256	/* labels kept per container */
+
+enum pcc_cstate {
+	PCC_CSTATE_UNKNOWN = 0,	/* the engine's files do not say */
+	PCC_CSTATE_CREATED,
+	PCC_CSTATE_RUNNING,
+	PCC_CSTATE_PAUSED,
+	PCC_CSTATE_RESTARTING,
+	PCC_CSTATE_REMOVING,
+	PCC_CSTATE_EXITED,
+	PCC_CSTATE_DEAD,
+	PCC_NCSTATE
+};
+
+/* "unknown", "created", "running", ... (docker's words); "unknown" if out of range. */
+const char *pcc_cstate_name(enum pcc_cstate state);
+
+struct pcc_label {
+	char *key;		/* never NULL, never "" */
+	char *value;		/* never NULL, may be "" */
+};
+
+/*
+ * One container's metadata.  Immutable once returned: any thread may read
+ * it; its owner frees it with pcc_meta_free.  Every char * is owned by the
+ * meta, NULL when the engine's files do not give it.
+ */
+struct pcc_meta {
+	enum pcc_engine runtime;	/* cid.engine, except for KUBERNETES: the runtime
+					 * whose files were found (CONTAINERD, CRIO or
+					 * DOCKER), KUBERNETES still if none was */
+	int error;			/* 0, or the first problem met, as a negative errno:
+					 *  -ENODATA  a source file is not there (yet)
+					 *  -EBADMSG  malformed: not JSON, truncated, too deep,
+					 *            invalid UTF-8, duplicate keys, a field
+					 *            of the wrong type (that field is left
+					 *            out, the others are kept)
+					 *  -EFBIG    a file over its bound
+					 *  -ELOOP    a symlink in a user's storage
+					 *  -EPERM    not a regular file, or (rootless) not
+					 *            owned by the container's user
+					 *  -ESRCH    rootless owner without a home directory
+					 *  -EINVAL   cid.id (not 1-64 lower-case hex) or
+					 *            cid.name (not one path component)
+					 *            unusable to name a file
+					 *  or what open/read said (-EACCES...) */
+	char *name;		/* docker Name without its '/', podman names[0], k8s container
+				 * name (the pod name for a sandbox), nerdctl/name, lxc and
+				 * nspawn cid.name (sanitized) */
+	char *image;		/* as the user gave it: docker Config.Image, podman image-name,
+				 * io.kubernetes.cri.image-name, io.kubernetes.cri-o.ImageName */
+	char *pod;		/* kubernetes pod name */
+	char *pod_namespace;	/* kubernetes namespace */
+	char *container_type;	/* kubernetes: "sandbox" (the pod's pause container) or
+				 * "container" */
+	enum pcc_cstate state;	/* docker: from State; nspawn: RUNNING while machined has a
+				 * leader; others UNKNOWN (see the cgroup's freezer) */
+	char *started;		/* start time as the engine wrote it (RFC 3339) */
+	int64_t started_sec;	/* the same in seconds since the epoch, 0 if unknown */
+	char *created;		/* creation time (RFC 3339) */
+	int64_t created_sec;	/* 0 if unknown */
+	pid_t pid;		/* the container's init as the host sees it, 0 if unknown */
+	size_t nlabels;
+	struct pcc_label *labels;	/* sorted by key (strcmp), keys unique: docker
+					 * Config.Labels, OCI annotations (podman,
+					 * containerd, CRI-O: these hold the k8s labels
+					 * too), lxc config keys, machined keys */
+};
+
+struct pcc_engines;	/* the reader: engine directories, caches, a read buffer */
+
+struct pcc_engines_stats {
+	uint64_t resolves;	/* pcc_meta_resolve calls that returned >= 0 */
+	uint64_t unchanged;	/* ... of which returned 0 */
+	uint64_t files_read;	/* files read whole (a shared containers.json once per change) */
+	uint64_t bytes_read;
+	uint64_t errors;	/* metas returned with error != 0 */
+};
+
+/*
+ * pcc_engines_new - a metadata reader over the sysroot rootfd (duplicated:
+ * the caller keeps its own fd).  Reads the PCC_*_DIR variables now; opens
+ * engine directories lazily and keeps them open (reopened if removed).  A
+ * reader is used by one thread at a time.  Returns 0, -EINVAL, -ENOMEM or
+ * -errno from dup.
+ */
+int pcc_engines_new(int rootfd, struct pcc_engines **ret_engines);
+void pcc_engines_free(struct pcc_engines *e);
+
+/*
+ * pcc_meta_resolve - the metadata of the container cid (typically a
+ * pcc_container's cid) from its engine's files.  prev is this container's
+ * previous result from this reader (NULL the first time; another
+ * container's or reader's meta counts as NULL): when the source files are
+ * the same as when prev was read (inode, size, mtime, ctime; a file still
+ * missing counts as the same), nothing is read and 0 is returned.  Otherwise
+ * returns 1 and a new meta in *ret_meta (the caller frees prev if it wants
+ * the new one): even when the files are missing or broken, so that the
+ * problem is reported once, in (*ret_meta)->error, and not re-read until a
+ * file changes.  The container's identity (cid) is never in doubt: a meta
+ * with error set just knows less.  Returns -EINVAL for NULL arguments or an
+ * engine out of range, -ENOMEM; *ret_meta untouched then and on 0.
+ */
+int pcc_meta_resolve(struct pcc_engines *e, const struct pcc_cid *cid,
+		     const struct pcc_meta *prev, struct pcc_meta **ret_meta);
+
+/* Frees a meta from pcc_meta_resolve; NULL is fine. */
+void pcc_meta_free(struct pcc_meta *m);
+
+/* The value of label key (binary search), NULL if m has none or m is NULL. */
+const char *pcc_meta_label(const struct pcc_meta *m, const char *key);
+
+/* Copies the reader's counters into *ret_stats. */
+void pcc_engines_get_stats(const struct pcc_engines *e, struct pcc_engines_stats *ret_stats);
+
+/* ------------------------------------------------------------------ network */
+
+/*
+ * Per-container network statistics, read per network namespace.
+ *
+ * A container is found in a namespace through one of its processes
+ * (pcc_cgroup_pid, then pcc_netns_attach).  Containers that share a
+ * namespace (pod members, --network container:X) share its one reading; a
+ * container in the host's namespace (--network host) is flagged
+ * PCC_NETNS_HOST and gets no reading: the host's totals are not its own.
+ * "The host's namespace" is that of <sysroot>/proc/1, or, when that cannot
+ * be looked at, that of the thread that made the table.
+ *
+ * A namespace is entered once, when its first member is attached: a
+ * short-lived thread started for that enters it (setns(CLONE_NEWNET)),
+ * makes a NETLINK_ROUTE socket there and ends.  The socket stays bound to
+ * the namespace; every read of its interfaces is one RTM_GETSTATS dump on
+ * it.  The calling thread never changes namespace, and the process has an
+ * extra thread only inside pcc_netns_attach, so a caller that enters a
+ * mount namespace elsewhere (which needs a single-threaded process) still
+ * can.  Entering needs CAP_SYS_ADMIN; looking at /proc/PID/ns/net needs
+ * ptrace read access to PID.  Where a socket cannot be made (no privilege,
+ * the fd budget is spent) or the kernel lacks RTM_GETSTATS (before Linux
+ * 4.7), the namespace is read through /proc/PID/net/dev instead, and its
+ * reading says PCC_NETNS_PROCFS.
+ *
+ * A kept socket, like a kept /proc/PID/net fd, holds its namespace alive
+ * (and with it the namespace's interfaces, whose host-side veth peers would
+ * otherwise vanish with it).  So a member whose process has gone (exited,
+ * or moved to another namespace) lets go of its namespace at once, and a
+ * namespace is closed when no member is left in it.  Liveness is one
+ * kill(pid, 0) per member per round, and at every 16th of those an fstatat
+ * of /proc/PID/ns/net, which also sees zombies, reused pids and processes
+ * that moved to another namespace.  Pids are those of the caller's pid
+ * namespace (as cgroup.procs gives them), which must be <sysroot>/proc's.
+ *
+ * A table and its members are used by one thread at a time.
+ *
+ * In a PMDA: one table beside the container set.  ops->added:
+ * pcc_cgroup_pid(m, c->path, &pid), then pcc_netns_attach(t, pid, &member),
+ * kept in c->priv (-ESRCH, no process yet: try again at a later fetch);
+ * ops->removed: pcc_netns_detach.  A fetch that wants network metrics:
+ * pcc_netns_table_refresh once, then pcc_netns_read per container; on
+ * -ENOENT, detach and attach a process pcc_cgroup_pid finds now.
+ */
+
+/* Interface counters: the kernel's struct rtnl_link_stats64, in its order. */
+struct pcc_ifstats {
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
+	uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped;
+	uint64_t multicast, collisions;
+	uint64_t rx_length_errors, rx_over_errors, rx_crc_errors, rx_frame_errors;
+	uint64_t rx_fifo_errors, rx_missed_errors;
+	uint64_t tx_aborted_errors, tx_carrier_errors, tx_fifo_errors;
+	uint64_t tx_heartbeat_errors, tx_window_errors;
+	uint64_t rx_compressed, tx_compressed;
+	uint64_t rx_nohandler;		/* Linux >= 4.6, else 0 */
+	uint64_t rx_otherhost_dropped;	/* Linux >= 5.19, else 0 */
+};
+
+#define PCC_IFNAME_MAX	63	/* bytes of a sanitized interface name (15 raw bytes, "\xHH" each) */
+
+/* One interface of a namespace. */
+struct pcc_netif {
+	uint32_t ifindex;		/* in its namespace; 0 in PCC_NETNS_PROCFS readings */
+	uint32_t peer_ifindex;		/* the host-side device's ifindex, 0 if none */
+	char name[PCC_IFNAME_MAX + 1];	/* pcc_name_sanitize()d name; "" until learnt */
+	char peer[PCC_IFNAME_MAX + 1];	/* the host-side device it is linked to (veth peer,
+					 * macvlan parent), sanitized; "" if none or not in
+					 * the host's namespace */
+	struct pcc_ifstats st;		/* PCC_NETNS_PROCFS: only what /proc/net/dev shows,
+					 * folded as it shows it (rx_dropped includes
+					 * rx_missed_errors; rx_frame_errors the length, over,
+					 * crc and frame errors; tx_carrier_errors the
+					 * aborted, carrier, heartbeat and window errors);
+					 * the other fields are 0 */
+};
+
+/*
+ * Protocol counters of a namespace, from /proc/PID/net/snmp ("Tcp:",
+ * "Udp:"), netstat ("TcpExt:") and sockstat.  Counters count since the
+ * namespace was made; the PCC_NET_SOCK_* values are gauges.
+ */
+enum pcc_netstat {
+	PCC_NET_TCP_ACTIVE_OPENS = 0,	/* snmp Tcp: ActiveOpens */
+	PCC_NET_TCP_PASSIVE_OPENS,	/* PassiveOpens */
+	PCC_NET_TCP_ATTEMPT_FAILS,	/* AttemptFails */
+	PCC_NET_TCP_ESTAB_RESETS,	/* EstabResets */
+	PCC_NET_TCP_CURR_ESTAB,		/* CurrEstab (a gauge) */
+	PCC_NET_TCP_IN_SEGS,		/* InSegs */
+	PCC_NET_TCP_OUT_SEGS,		/* OutSegs */
+	PCC_NET_TCP_RETRANS_SEGS,	/* RetransSegs */
+	PCC_NET_TCP_IN_ERRS,		/* InErrs */
+	PCC_NET_TCP_OUT_RSTS,		/* OutRsts */
+	PCC_NET_UDP_IN_DATAGRAMS,	/* snmp Udp: InDatagrams */
+	PCC_NET_UDP_NO_PORTS,		/* NoPorts */
+	PCC_NET_UDP_IN_ERRORS,		/* InErrors */
+	PCC_NET_UDP_OUT_DATAGRAMS,	/* OutDatagrams */
+	PCC_NET_UDP_RCVBUF_ERRORS,	/* RcvbufErrors */
+	PCC_NET_UDP_SNDBUF_ERRORS,	/* SndbufErrors */
+	PCC_NET_TCP_LISTEN_OVERFLOWS,	/* netstat TcpExt: ListenOverflows */
+	PCC_NET_TCP_LISTEN_DROPS,	/* ListenDrops */
+	PCC_NET_TCP_TIMEOUTS,		/* TCPTimeouts */
+	PCC_NET_TCP_SYN_RETRANS,	/* TCPSynRetrans (Linux >= 3.12) */
+	PCC_NET_TCP_ABORT_ON_DATA,	/* TCPAbortOnData (resets sent on unread data) */
+	PCC_NET_SOCK_USED,		/* sockstat "sockets: used" (all families) */
+	PCC_NET_SOCK_TCP_INUSE,		/* sockstat TCP: inuse */
+	PCC_NET_SOCK_TCP_ORPHAN,	/* orphan */
+	PCC_NET_SOCK_TCP_TW,		/* tw */
+	PCC_NET_SOCK_TCP_ALLOC,		/* alloc */
+	PCC_NET_SOCK_UDP_INUSE,		/* sockstat UDP: inuse */
+	PCC_NET_NSTAT
+};
+
+/* Bits of the want argument of pcc_netns_read. */
+#define PCC_NETWANT(stat)	(1ull << (stat))		/* one protocol counter */
+#define PCC_NETWANT_IFACES	(1ull << 63)			/* the interfaces */
+#define PCC_NETWANT_ALL		(PCC_NETWANT_IFACES | ((1ull << PCC_NET_NSTAT) - 1))
+
+/* Flags returned by pcc_netns_attach and pcc_netns_read. */
+enum pcc_netns_flag {
+	PCC_NETNS_HOST = 1 << 0,	/* in the host's namespace: no reading */
+	PCC_NETNS_SHARED = 1 << 1,	/* other members are in the same namespace */
+	PCC_NETNS_PROCFS = 1 << 2,	/* interfaces read from /proc/PID/net/dev */
+};
+
+/* One namespace's reading, shared by its members. */
+struct pcc_netns_reading {
+	unsigned flags;			/* enum pcc_netns_flag bits */
+	unsigned members;		/* members attached to the namespace now */
+	uint64_t ns_ino;		/* the namespace's inode number (as in net:[N]), 0 for host */
+	size_t nif;			/* entries in ifs */
+	const struct pcc_netif *ifs;	/* in the kernel's dump order; NULL if nif is 0 */
+	uint64_t have;			/* PCC_NETWANT() bits of v[] holding a value */
+	uint64_t v[PCC_NET_NSTAT];
+};
+
+struct pcc_netns_table;		/* every namespace the members are in */
+struct pcc_netns_member;	/* one process (a container's) in one of them */
+
+/*
+ * pcc_netns_table_new - an empty table reading /proc below rootfd (borrowed:
+ * it must outlive the table).  budget (borrowed, may be NULL) counts every
+ * fd the table keeps: a namespace's socket is made only while
+ * budget->held < budget->max, and /proc/PID/net files are kept open
+ * (pread at offset 0 on each read) only while room is left after that;
+ * with budget NULL every namespace gets a socket and no file is kept.
+ * Starts no thread and enters nothing.  Returns 0, -EINVAL, -ENOMEM, or the
+ * error of looking at the host's namespace (-ENOENT without /proc).
+ */
+int pcc_netns_table_new(int rootfd, struct pcc_fdbudget *budget,
+			struct pcc_netns_table **ret_table);
+
+/*
+ * Frees the table, closing every socket and fd it keeps.  Members still
+ * attached are freed with it: their pointers are invalid afterwards, so
+ * detach them first (a PMDA: free the container set first).  NULL is fine.
+ */
+void pcc_netns_table_free(struct pcc_netns_table *t);
+
+/*
+ * pcc_netns_table_refresh - start a new round: every reading is taken anew
+ * on its first pcc_netns_read after this, and members that were not read in
+ * the round that ends are checked for liveness, so the namespaces of gone
+ * processes are closed even if nobody reads them.  Call it once per fetch.
+ * Returns the number of members found gone now (they stay attached, reading
+ * -ENOENT, until detached).
+ */
+int pcc_netns_table_refresh(struct pcc_netns_table *t);
+
+/*
+ * pcc_netns_attach - a member for process pid.  If pid is in the host's
+ * namespace the member is flagged PCC_NETNS_HOST and holds nothing; if the
+ * namespace is known already the member joins it (PCC_NETNS_SHARED);
+ * otherwise the namespace is entered (see above), which takes one thread
+ * start, one setns and one socket: tens of microseconds.  Returns the flags
+ * and *ret_member (free it with pcc_netns_detach); -ENOENT if pid is gone
+ * (or a zombie); -EACCES/-EPERM if its namespace may not be looked at;
+ * -EINVAL, -ENOMEM, -EMFILE.
+ */
+int pcc_netns_attach(struct pcc_netns_table *t, pid_t pid,
+		     struct pcc_netns_member **ret_member);
+
+/*
+ * Frees a member; the last member of a namespace closes its socket and
+ * fds.  Readings of that namespace are invalid afterwards.  NULL is fine.
+ */
+void pcc_netns_detach(struct pcc_netns_member *m);
+
+/*
+ * pcc_netns_read - the reading of m's namespace in this round: its
+ * interfaces if want has PCC_NETWANT_IFACES, the protocol counters whose
+ * PCC_NETWANT() bits are in want.  The first member of a namespace read in
+ * a round reads the kernel (one RTM_GETSTATS dump; RTM_GETLINK too when the
+ * set of interfaces changed, and every 64th read, to learn names and host
+ * peers; one pread per /proc/PID/net file the wanted counters are in);
+ * other members, and later reads in the round wanting nothing more, cost
+ * nothing.  Returns the flags and *ret_reading, borrowed until the next
+ * pcc_netns_table_refresh or until the namespace is closed; for a
+ * PCC_NETNS_HOST member an empty reading.  -ENOENT if m's process has gone
+ * (m no longer holds its namespace: detach it, and attach another process
+ * of the container if it has one); -EINVAL; -ENOMEM.  A counter file or
+ * dump that fails is left out of the reading (have, nif), not an error.
+ */
+int pcc_netns_read(struct pcc_netns_member *m, uint64_t want,
+		   const struct pcc_netns_reading **ret_reading);
+
+/*
+ * pcc_cgroup_pid - a process of the container whose cgroup is path (as in
+ * pcc_container.path), to attach: the lowest pid in its cgroup.procs in the
+ * first of m's hierarchies that has the cgroup (the v2 one first), or, when
+ * the container's own cgroup holds none (cgroup v2 with systemd inside:
+ * processes sit in child cgroups), the lowest pid of the first child cgroup
+ * that has one, depth first, at most 8 levels down; symlinks are not
+ * followed.  Pids are those of the caller's pid namespace.  Returns 0 and
+ * *ret_pid; -ENOENT if the cgroup is gone; -ESRCH if it has no process;
+ * -EINVAL; -ENOMEM.
+ */
+int pcc_cgroup_pid(const struct pcc_mounts *m, const char *path, pid_t *ret_pid);
+
 #ifdef __cplusplus
 }
 #endif

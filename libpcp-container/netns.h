@@ -1,0 +1,182 @@
+/*
+ * netns.h - what the network files of libpcp-container share: the
+ * /proc/PID/net parsers (procnet.c), the netlink conversations (netlink.c)
+ * and the namespace table (netns.c, netns_read.c).  Internal: not part of
+ * the public API; the unit tests include it to feed the parsers fixtures.
+ */
+#ifndef PCC_NETNS_H
+#define PCC_NETNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pcp-container.h"
+
+struct nl_msg;
+struct nl_sock;
+
+/* ------------------------------------------------------------------ procnet.c */
+
+/* The /proc/PID/net files read, in the order of the bits of a file mask. */
+enum pcc_pnf {
+	PCC_PNF_DEV = 0,	/* dev: the interfaces, when there is no socket */
+	PCC_PNF_SNMP,		/* "Tcp:", "Udp:" header/value line pairs */
+	PCC_PNF_NETSTAT,	/* "TcpExt:" likewise */
+	PCC_PNF_SOCKSTAT,	/* "TCP: inuse 2 orphan 0 ..." key/value lines */
+	PCC_PNF_N
+};
+
+extern const char *const pcc_pnf_name[PCC_PNF_N];	/* "dev", "snmp"... */
+
+#define PCC_PROCNET_MAX	(1u << 20)	/* bytes: bound on one file (netstat is ~4 KiB) */
+
+/* The PCC_NETWANT() bits of the counters file f holds (0 for dev). */
+uint64_t pcc_procnet_mask(enum pcc_pnf f);
+
+/*
+ * pcc_procnet_parse - the counters of snmp, netstat or sockstat (len bytes
+ * of text, not necessarily NUL-terminated) that are in want: stores
+ * v[stat] and sets the stat's bit in *have for each one found.  Pure.  A
+ * section whose header and value lines do not pair up (missing value line,
+ * a different count of values) is skipped whole; a value that is not a
+ * decimal number fitting uint64_t is left out.  Returns the number of
+ * counters stored (0 for garbage), -EINVAL for f dev or NULL arguments.
+ */
+int pcc_procnet_parse(enum pcc_pnf f, const char *buf, size_t len, uint64_t want,
+		      uint64_t *v, uint64_t *have);
+
+/*
+ * pcc_procnet_dev - the interfaces of a /proc/net/dev text: calls fn for
+ * each well-formed line (name, its length, the counters as
+ * struct pcc_netif.st documents for PCC_NETNS_PROCFS).  Lines that are not
+ * (the two headers, a short or non-numeric line) are skipped.  Pure.
+ * Returns the number of interfaces passed to fn, or fn's negative return.
+ */
+typedef int (*pcc_procnet_dev_fn)(const char *name, size_t namelen,
+				  const struct pcc_ifstats *st, void *arg);
+int pcc_procnet_dev(const char *buf, size_t len, pcc_procnet_dev_fn fn, void *arg);
+
+/* ------------------------------------------------------------------ netlink.c */
+
+/* A table's conversation state: zeroed to start, pcc_nlbuf_release to end. */
+struct pcc_nlbuf {
+	char *buf;			/* receive buffer, 32 KiB once allocated */
+	size_t cap;
+	uint32_t seq;			/* the last sequence number used */
+	struct nl_msg *stats_req;	/* the RTM_GETSTATS request, built once */
+};
+
+void pcc_nlbuf_release(struct pcc_nlbuf *b);	/* frees what b holds; b may be reused */
+
+/* One interface from an RTM_GETLINK dump. */
+struct pcc_nllink {
+	uint32_t ifindex;
+	uint32_t link;		/* IFLA_LINK, 0 if none */
+	int32_t link_nsid;	/* IFLA_LINK_NETNSID, -1 if none (the link is local) */
+	const char *name;	/* IFLA_IFNAME, not NUL-terminated */
+	size_t namelen;
+};
+
+typedef int (*pcc_nl_stats_fn)(uint32_t ifindex, const struct pcc_ifstats *st, void *arg);
+typedef int (*pcc_nl_link_fn)(const struct pcc_nllink *l, void *arg);
+
+/*
+ * pcc_nl_open - a NETLINK_ROUTE socket in the network namespace nsfd
+ * refers to, made on a short-lived thread (the caller's namespace does not
+ * change).  Returns 0 and *ret_sk (pcc_nl_close), -errno of setns (-EPERM
+ * without privilege), -ENOMEM, -EMFILE...
+ */
+int pcc_nl_open(int nsfd, struct nl_sock **ret_sk);
+void pcc_nl_close(struct nl_sock *sk);	/* NULL is fine */
+
+/*
+ * Dump RTM_GETSTATS (IFLA_STATS_LINK_64), calling fn per interface.
+ * Returns the count; -EOPNOTSUPP/-EINVAL on kernels without it; -errno.
+ */
+int pcc_nl_stats(struct nl_sock *sk, struct pcc_nlbuf *b, pcc_nl_stats_fn fn, void *arg);
+
+/* Dump RTM_GETLINK (ifindex 0) or get one link, calling fn.  Returns the count or -errno. */
+int pcc_nl_links(struct nl_sock *sk, struct pcc_nlbuf *b, uint32_t ifindex,
+		 pcc_nl_link_fn fn, void *arg);
+
+/*
+ * The id the socket's namespace gives the namespace nsfd refers to
+ * (RTM_GETNSID).  Returns it (>= 0), -ENOENT if it has none, -errno.
+ */
+int pcc_nl_nsid(struct nl_sock *sk, struct pcc_nlbuf *b, int nsfd);
+
+/* ------------------------------------------------------------------ netns.c */
+
+/* One network namespace some member is in. */
+struct pcc_ns {
+	dev_t dev;			/* of its nsfs inode: the key */
+	ino_t ino;
+	unsigned members;		/* live members in it, >= 1 while it exists */
+	pid_t pid;			/* a live member's process: /proc/PID/net is read through it */
+	struct nl_sock *sk;		/* bound to the namespace; NULL: read /proc/PID/net/dev */
+	int fd[PCC_PNF_N];		/* kept /proc/PID/net files, -1 if not kept */
+	int32_t host_nsid;		/* the id the namespace gives the host's, -1 if none/unknown */
+	bool links_stale;		/* names and peers to be learnt at the next read */
+	unsigned relearn;		/* reads of the interfaces until they are learnt anyway */
+	uint64_t round;			/* the table round r belongs to */
+	uint64_t got;			/* PCC_NETWANT() bits read in that round */
+	size_t nif, ifcap;
+	struct pcc_netif *ifs;		/* nif interfaces as last read */
+	struct pcc_netns_reading r;
+};
+
+/* One interface of a dump, before it is merged into a namespace's list. */
+struct pcc_scratch_if {
+	uint32_t ifindex;
+	struct pcc_ifstats st;
+};
+
+struct pcc_netns_table {
+	int rootfd;			/* borrowed */
+	struct pcc_fdbudget *budget;	/* borrowed, may be NULL */
+	dev_t host_dev;			/* the host's namespace */
+	ino_t host_ino;
+	int host_fd;			/* an fd of it, for setns and RTM_GETNSID */
+	struct nl_sock *host_sk;	/* a socket in it, made when a peer is first looked up */
+	uint64_t round;			/* incremented by pcc_netns_table_refresh */
+	size_t nns, nscap;
+	struct pcc_ns **ns;		/* every namespace with members */
+	struct pcc_netns_member *members;	/* every member, a doubly linked list */
+	struct pcc_nlbuf nl;
+	char *buf;			/* /proc file buffer */
+	size_t cap;
+	size_t nscr, scrcap;
+	struct pcc_scratch_if *scr;	/* the last stats dump */
+	struct pcc_netns_reading host_reading;	/* what host members read: nothing */
+};
+
+enum {
+	MEMBER_HOST = PCC_NETNS_HOST,
+	MEMBER_GONE = 1 << 8,		/* its process is gone: ns is NULL */
+};
+
+struct pcc_netns_member {
+	struct pcc_netns_table *t;
+	struct pcc_ns *ns;		/* NULL for host and gone members */
+	pid_t pid;
+	unsigned flags;			/* MEMBER_* */
+	uint64_t checked;		/* the round its liveness was last checked in */
+	unsigned verify;		/* checks left until its namespace is verified */
+	char nspath[32];		/* "proc/PID/ns/net", below the sysroot */
+	struct pcc_netns_member *prev, *next;
+};
+
+/* Take one fd from the budget: a socket (NULL budget: always) or a kept file (never). */
+bool pcc_ns_fd_take(struct pcc_netns_table *t, bool socket);
+void pcc_ns_fd_give(struct pcc_netns_table *t);
+/* Close *sk (NULL is fine), set it NULL and give its fd back to the budget. */
+void pcc_ns_sock_close(struct pcc_netns_table *t, struct nl_sock **sk);
+
+/* ------------------------------------------------------------------ netns_read.c */
+
+/* Read what need (PCC_NETWANT bits) asks into ns->r; what fails is left out. */
+int pcc_ns_read(struct pcc_netns_table *t, struct pcc_ns *ns, uint64_t need);
+
+#endif /* PCC_NETNS_H */

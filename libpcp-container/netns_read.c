@@ -1,0 +1,337 @@
+/*
+ * netns_read.c - taking one namespace's reading: its interfaces from an
+ * RTM_GETSTATS dump on the namespace's socket (or from /proc/PID/net/dev
+ * where it has none), their names and host-side peers from RTM_GETLINK
+ * when needed, and protocol counters from /proc/PID/net files.
+ *
+ * Access pattern: pcc_netns_read calls pcc_ns_read once per namespace per
+ * round for what it has not read yet in the round.  The steady state is
+ * one sendmsg and a recvmsg or two for the interfaces, and one pread loop
+ * per wanted counter file on a kept fd; no allocation.  Names are learnt
+ * (RTM_GETLINK dump in the namespace, RTM_GETNSID once, and one
+ * RTM_GETLINK per host peer on the host socket) only when the dump shows a
+ * different set of interfaces, when a name is still missing, and every
+ * RELEARN_READS reads anyway: a rename keeps the ifindex, and a name can
+ * be caught between a move into the namespace and the rename that follows.
+ *
+ * Names come from inside a container and are sanitized
+ * (pcc_name_sanitize) before anyone sees them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netns.h"
+
+#define RELEARN_READS	64	/* reads of the interfaces between forced RTM_GETLINKs */
+
+/* ------------------------------------------------------------------ stats */
+
+static int scr_add(uint32_t ifindex, const struct pcc_ifstats *st, void *arg)
+{
+	struct pcc_netns_table *t = arg;
+	struct pcc_scratch_if *grown;
+
+	if (t->nscr == t->scrcap) {
+		size_t ncap = t->scrcap ? t->scrcap * 2 : 16;
+
+		grown = realloc(t->scr, ncap * sizeof(*grown));
+		if (grown == NULL)
+			return -ENOMEM;
+		t->scr = grown;
+		t->scrcap = ncap;
+	}
+	t->scr[t->nscr].ifindex = ifindex;
+	t->scr[t->nscr].st = *st;
+	t->nscr++;
+	return 0;
+}
+
+static bool same_set(const struct pcc_netns_table *t, const struct pcc_ns *ns)
+{
+	size_t i;
+
+	if (t->nscr != ns->nif)
+		return false;
+	for (i = 0; i < t->nscr; i++)
+		if (t->scr[i].ifindex != ns->ifs[i].ifindex)
+			return false;
+	return true;
+}
+
+/* ns->ifs becomes the dumped list, keeping what is known of old interfaces. */
+static int rebuild(const struct pcc_netns_table *t, struct pcc_ns *ns)
+{
+	struct pcc_netif *ifs;
+	size_t i, j;
+
+	ifs = calloc(t->nscr ? t->nscr : 1, sizeof(*ifs));
+	if (ifs == NULL)
+		return -ENOMEM;
+	for (i = 0; i < t->nscr; i++) {
+		ifs[i].ifindex = t->scr[i].ifindex;
+		ifs[i].st = t->scr[i].st;
+		for (j = 0; j < ns->nif; j++) {
+			if (ns->ifs[j].ifindex == ifs[i].ifindex) {
+				memcpy(ifs[i].name, ns->ifs[j].name, sizeof(ifs[i].name));
+				memcpy(ifs[i].peer, ns->ifs[j].peer, sizeof(ifs[i].peer));
+				ifs[i].peer_ifindex = ns->ifs[j].peer_ifindex;
+				break;
+			}
+		}
+	}
+	free(ns->ifs);
+	ns->ifs = ifs;
+	ns->nif = ns->ifcap = t->nscr;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ names */
+
+static struct pcc_netif *if_find(struct pcc_ns *ns, uint32_t ifindex, size_t *ret_i)
+{
+	size_t i;
+
+	for (i = 0; i < ns->nif; i++) {
+		if (ns->ifs[i].ifindex == ifindex) {
+			*ret_i = i;
+			return &ns->ifs[i];
+		}
+	}
+	return NULL;
+}
+
+static void put_name(char *dst, size_t dstlen, const struct pcc_nllink *l)
+{
+	if (l->name == NULL || pcc_name_sanitize(l->name, l->namelen, dst, dstlen) < 0)
+		dst[0] = '\0';
+}
+
+/* Learning links: the namespace, and per interface the nsid of its link. */
+struct learn_arg {
+	struct pcc_ns *ns;
+	int32_t *nsid;		/* ns->nif entries */
+};
+
+static int link_cb(const struct pcc_nllink *l, void *arg)
+{
+	struct learn_arg *a = arg;
+	struct pcc_netif *ifp;
+	size_t i;
+
+	ifp = if_find(a->ns, l->ifindex, &i);
+	if (ifp == NULL)
+		return 0;	/* came after the stats dump: next time */
+	put_name(ifp->name, sizeof(ifp->name), l);
+	if (l->link_nsid >= 0 && l->link != 0) {
+		if (ifp->peer_ifindex != l->link)
+			ifp->peer[0] = '\0';
+		ifp->peer_ifindex = l->link;
+		a->nsid[i] = l->link_nsid;
+	} else {
+		ifp->peer_ifindex = 0;
+		ifp->peer[0] = '\0';
+	}
+	return 0;
+}
+
+static int peer_cb(const struct pcc_nllink *l, void *arg)
+{
+	struct pcc_netif *ifp = arg;
+
+	if (l->ifindex == ifp->peer_ifindex)
+		put_name(ifp->peer, sizeof(ifp->peer), l);
+	return 0;
+}
+
+/* The host-side name of ifp's link; leaves it "" if it cannot be had. */
+static void learn_peer(struct pcc_netns_table *t, struct pcc_netif *ifp)
+{
+	if (t->host_sk == NULL) {
+		if (!pcc_ns_fd_take(t, true))
+			return;
+		if (pcc_nl_open(t->host_fd, &t->host_sk) < 0) {
+			pcc_ns_fd_give(t);
+			return;
+		}
+	}
+	ifp->peer[0] = '\0';
+	pcc_nl_links(t->host_sk, &t->nl, ifp->peer_ifindex, peer_cb, ifp);
+}
+
+/*
+ * Names and links of every interface, then the names of the host-side
+ * peers: links whose namespace is the host's (its id here is asked after
+ * the dump, which is what makes the kernel give it one).
+ */
+static int learn(struct pcc_netns_table *t, struct pcc_ns *ns)
+{
+	struct learn_arg a = { ns, NULL };
+	size_t i;
+	int rc;
+
+	a.nsid = malloc((ns->nif ? ns->nif : 1) * sizeof(*a.nsid));
+	if (a.nsid == NULL)
+		return -ENOMEM;
+	for (i = 0; i < ns->nif; i++)
+		a.nsid[i] = -1;
+	rc = pcc_nl_links(ns->sk, &t->nl, 0, link_cb, &a);
+	if (rc < 0)
+		goto out;
+	if (ns->host_nsid < 0) {
+		rc = pcc_nl_nsid(ns->sk, &t->nl, t->host_fd);
+		ns->host_nsid = rc >= 0 ? rc : -1;
+	}
+	ns->links_stale = false;
+	for (i = 0; i < ns->nif; i++) {
+		struct pcc_netif *ifp = &ns->ifs[i];
+
+		if (ifp->name[0] == '\0')
+			ns->links_stale = true;
+		if (ifp->peer_ifindex == 0)
+			continue;
+		if (a.nsid[i] != ns->host_nsid || ns->host_nsid < 0) {
+			ifp->peer_ifindex = 0;
+			ifp->peer[0] = '\0';
+			continue;
+		}
+		learn_peer(t, ifp);
+	}
+	rc = 0;
+out:
+	free(a.nsid);
+	return rc;
+}
+
+static int ifaces_procfs(struct pcc_netns_table *t, struct pcc_ns *ns);
+
+static int ifaces_netlink(struct pcc_netns_table *t, struct pcc_ns *ns)
+{
+	size_t i;
+	int rc;
+
+	t->nscr = 0;
+	rc = pcc_nl_stats(ns->sk, &t->nl, scr_add, t);
+	if (rc == -EOPNOTSUPP) {
+		/* before Linux 4.7: the socket is no use */
+		pcc_ns_sock_close(t, &ns->sk);
+		ns->nif = 0;
+		return ifaces_procfs(t, ns);
+	}
+	if (rc < 0)
+		return rc;
+	if (same_set(t, ns)) {
+		for (i = 0; i < ns->nif; i++)
+			ns->ifs[i].st = t->scr[i].st;
+	} else {
+		rc = rebuild(t, ns);
+		if (rc < 0)
+			return rc;
+		ns->links_stale = true;
+	}
+	if (ns->links_stale || ns->relearn == 0) {
+		ns->relearn = RELEARN_READS;
+		rc = learn(t, ns);
+		if (rc == -ENOMEM)
+			return rc;
+	} else {
+		ns->relearn--;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ /proc/PID/net */
+
+/* Read file f of ns into t->buf: the kept fd, else open it (and keep it if allowed). */
+static ssize_t read_pnf(struct pcc_netns_table *t, struct pcc_ns *ns, enum pcc_pnf f)
+{
+	char path[48];
+	ssize_t n;
+	int fd;
+
+	if (ns->fd[f] >= 0) {
+		n = pcc_read_fd(ns->fd[f], &t->buf, &t->cap, PCC_PROCNET_MAX);
+		if (n >= 0 || n == -ENOMEM)
+			return n;
+		close(ns->fd[f]);
+		ns->fd[f] = -1;
+		pcc_ns_fd_give(t);
+	}
+	snprintf(path, sizeof(path), "proc/%d/net/%s", (int)ns->pid, pcc_pnf_name[f]);
+	fd = openat(t->rootfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ESRCH ? -ENOENT : -errno;
+	n = pcc_read_fd(fd, &t->buf, &t->cap, PCC_PROCNET_MAX);
+	if (n >= 0 && pcc_ns_fd_take(t, false))
+		ns->fd[f] = fd;
+	else
+		close(fd);
+	return n;
+}
+
+static int dev_cb(const char *name, size_t namelen, const struct pcc_ifstats *st, void *arg)
+{
+	struct pcc_ns *ns = arg;
+	struct pcc_netif *ifp, *grown;
+
+	if (ns->nif == ns->ifcap) {
+		size_t ncap = ns->ifcap ? ns->ifcap * 2 : 4;
+
+		grown = realloc(ns->ifs, ncap * sizeof(*grown));
+		if (grown == NULL)
+			return -ENOMEM;
+		ns->ifs = grown;
+		ns->ifcap = ncap;
+	}
+	ifp = &ns->ifs[ns->nif++];
+	memset(ifp, 0, sizeof(*ifp));
+	if (pcc_name_sanitize(name, namelen, ifp->name, sizeof(ifp->name)) < 0)
+		ifp->name[0] = '\0';
+	ifp->st = *st;
+	return 0;
+}
+
+static int ifaces_procfs(struct pcc_netns_table *t, struct pcc_ns *ns)
+{
+	ssize_t n;
+	int rc;
+
+	n = read_pnf(t, ns, PCC_PNF_DEV);
+	if (n < 0)
+		return (int)n;
+	ns->nif = 0;
+	rc = pcc_procnet_dev(t->buf, (size_t)n, dev_cb, ns);
+	return rc < 0 ? rc : 0;
+}
+
+int pcc_ns_read(struct pcc_netns_table *t, struct pcc_ns *ns, uint64_t need)
+{
+	uint64_t mask;
+	ssize_t n;
+	unsigned f;
+	int rc;
+
+	if (need & PCC_NETWANT_IFACES) {
+		rc = ns->sk != NULL ? ifaces_netlink(t, ns) : ifaces_procfs(t, ns);
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc >= 0) {
+			ns->r.nif = ns->nif;
+			ns->r.ifs = ns->nif ? ns->ifs : NULL;
+		}
+	}
+	for (f = PCC_PNF_SNMP; f < PCC_PNF_N; f++) {
+		mask = pcc_procnet_mask(f) & need;
+		if (mask == 0)
+			continue;
+		n = read_pnf(t, ns, f);
+		if (n == -ENOMEM)
+			return -ENOMEM;
+		if (n >= 0)
+			pcc_procnet_parse(f, t->buf, (size_t)n, mask, ns->r.v, &ns->r.have);
+	}
+	return 0;
+}

@@ -1,0 +1,158 @@
+/*
+ * net.c - per-container network state of pmdacontainers: which network
+ * namespace each container is in, its readings, and the interface instance
+ * domain ("<container>::<interface>").
+ *
+ * A container is attached to its namespace when it is discovered (one of
+ * its processes is looked up in cgroup.procs, and the namespace entered
+ * once by the library); a container that has no process yet is attached at
+ * a later fetch.  A fetch that asks for network metrics reads each
+ * namespace once (one RTM_GETSTATS dump on a socket kept inside it):
+ * containers sharing a namespace share the reading.  Nothing here changes
+ * namespace.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmda.h"
+
+static int netif_taken(const char *name)
+{
+	int inst;
+
+	return pmdaCacheLookupName(pmda.indom[INDOM_NETIF], name, &inst, NULL) ==
+	       PMDA_CACHE_ACTIVE;
+}
+
+struct ctrif *ctrif_lookup(int inst)
+{
+	void *priv = NULL;
+
+	if (pmdaCacheLookup(pmda.indom[INDOM_NETIF], inst, NULL, &priv) != PMDA_CACHE_ACTIVE)
+		return NULL;
+	return priv;
+}
+
+/* Attach t to the namespace of one of its processes; quiet if it has none. */
+static void net_attach(struct ctr *t)
+{
+	pid_t pid;
+	int rc;
+
+	if (pmda.netns == NULL || t->netm != NULL)
+		return;
+	rc = pcc_cgroup_pid(pmda.mounts, t->path, &pid);
+	if (rc == 0)
+		rc = pcc_netns_attach(pmda.netns, pid, &t->netm);
+	if (rc >= 0) {
+		t->net_flags = rc;
+		return;
+	}
+	t->netm = NULL;
+	/* no process yet, or gone between the two steps: normal */
+	if (rc != -ESRCH && rc != -ENOENT && rc != t->net_err)
+		pmNotifyErr(LOG_WARNING, "%s: network namespace: %s", t->path, pmErrStr(rc));
+	t->net_err = rc;
+}
+
+void net_added(struct ctr *t)
+{
+	net_attach(t);
+}
+
+void net_removed(struct ctr *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nifs; i++) {
+		pmdaCacheStore(pmda.indom[INDOM_NETIF], PMDA_CACHE_HIDE, t->ifs[i]->name, NULL);
+		free(t->ifs[i]->name);
+		free(t->ifs[i]);
+	}
+	free(t->ifs);
+	t->ifs = NULL;
+	t->nifs = 0;
+	pcc_netns_detach(t->netm);
+	t->netm = NULL;
+}
+
+/* Make sure each named interface of t's reading has its instance. */
+static void net_interfaces(struct ctr *t)
+{
+	const struct pcc_netns_reading *r = t->netr;
+	struct ctrif *f, **ifs;
+	size_t i, j;
+
+	for (i = 0; i < r->nif; i++) {
+		if (r->ifs[i].name[0] == '\0')
+			continue;	/* not learnt yet */
+		for (j = 0; j < t->nifs; j++)
+			if (strcmp(t->ifs[j]->ifname, r->ifs[i].name) == 0)
+				break;
+		if (j < t->nifs)
+			continue;
+		if ((ifs = realloc(t->ifs, (t->nifs + 1) * sizeof(*ifs))) == NULL)
+			return;
+		t->ifs = ifs;
+		if ((f = calloc(1, sizeof(*f))) == NULL)
+			return;
+		f->ctr = t;
+		snprintf(f->ifname, sizeof(f->ifname), "%s", r->ifs[i].name);
+		if (asprintf(&f->name, "%s::%s", t->name, f->ifname) < 0 || netif_taken(f->name) ||
+		    (f->inst = pmdaCacheStore(pmda.indom[INDOM_NETIF], PMDA_CACHE_ADD, f->name, f)) < 0) {
+			free(f->name);
+			free(f);
+			continue;
+		}
+		t->ifs[t->nifs++] = f;
+		pmda.cache_dirty = 1;
+	}
+}
+
+/* The reading of t's namespace for this fetch. */
+void net_sample(struct ctr *t, uint64_t want)
+{
+	int rc;
+
+	if (t->net_gen == pmda.gen)
+		return;
+	t->net_gen = pmda.gen;
+	t->netr = NULL;
+	if (t->netm == NULL)
+		net_attach(t);
+	if (t->netm == NULL)
+		return;
+	rc = pcc_netns_read(t->netm, want, &t->netr);
+	if (rc == -ENOENT) {
+		/* the process we entered through is gone: try another one */
+		pcc_netns_detach(t->netm);
+		t->netm = NULL;
+		net_attach(t);
+		if (t->netm == NULL)
+			return;
+		rc = pcc_netns_read(t->netm, want, &t->netr);
+	}
+	if (rc < 0) {
+		t->netr = NULL;
+		return;
+	}
+	t->net_flags = rc;
+	if (t->netr->nif > 0)
+		net_interfaces(t);
+}
+
+/* The current numbers of interface f, or NULL. */
+const struct pcc_netif *net_if(const struct ctrif *f)
+{
+	const struct pcc_netns_reading *r = f->ctr->netr;
+	size_t i;
+
+	if (r == NULL)
+		return NULL;
+	for (i = 0; i < r->nif; i++)
+		if (strcmp(r->ifs[i].name, f->ifname) == 0)
+			return &r->ifs[i];
+	return NULL;
+}
