@@ -45,12 +45,13 @@ static pmLongOptions longopts[] = {
 	{ "output", 1, 'o', "FORMAT", "text (default), csv, json or html" },
 	{ "instances", 1, 'i', "NAMES", "only these containers (comma-separated names)" },
 	{ "memory", 1, 'm', "METRIC", "memory metric: usage (default) or working_set" },
+	{ "charts", 1, 'c', "COUNT", "html: chart at most COUNT containers (default 20, 0: all)" },
 	PMAPI_OPTIONS_END
 };
 
 static pmOptions opts = {
 	.flags = PM_OPTFLAG_BOUNDARIES | PM_OPTFLAG_STDOUT_TZ,
-	.short_options = PMAPI_OPTIONS "i:m:o:",
+	.short_options = PMAPI_OPTIONS "c:i:m:o:",
 	.long_options = longopts,
 	.short_usage = "[options]",
 };
@@ -153,14 +154,14 @@ sample_live(struct rpt_fetch *f, struct rpt_report *r)
 }
 
 static int
-output(enum rpt_format fmt, const struct rpt_report *r)
+output(enum rpt_format fmt, const struct rpt_report *r, size_t charts)
 {
 	int sts;
 
 	switch (fmt) {
 	case RPT_CSV:	sts = rpt_out_csv(stdout, r); break;
 	case RPT_JSON:	sts = rpt_out_json(stdout, r); break;
-	case RPT_HTML:	sts = rpt_out_html(stdout, r); break;
+	case RPT_HTML:	sts = rpt_out_html(stdout, r, charts); break;
 	default:	sts = rpt_out_text(stdout, r); break;
 	}
 	if (fflush(stdout) != 0 && sts == 0)
@@ -188,6 +189,8 @@ main(int argc, char **argv)
 {
 	enum rpt_format fmt = RPT_TEXT;
 	const char *mem = "usage";
+	size_t charts = 20;
+	char *end;
 	char **only = NULL, host[MAXHOSTNAMELEN];
 	struct rpt_report *r = NULL;
 	struct rpt_fetch *f = NULL;
@@ -208,6 +211,14 @@ main(int argc, char **argv)
 			free(only);
 			if ((only = split(opts.optarg)) == NULL)
 				opts.errors++;
+			break;
+		case 'c':
+			charts = strtoul(opts.optarg, &end, 10);
+			if (*opts.optarg == '\0' || *end != '\0' || *opts.optarg == '-') {
+				pmprintf("%s: -c: a count, not \"%s\"\n", pmGetProgname(),
+					 opts.optarg);
+				opts.errors++;
+			}
 			break;
 		case 'm':
 			if (strcmp(opts.optarg, "usage") != 0 &&
@@ -270,7 +281,7 @@ main(int argc, char **argv)
 		sts = 1;
 		goto out;
 	}
-	if ((sts = output(fmt, r)) < 0) {
+	if ((sts = output(fmt, r, charts)) < 0) {
 		fprintf(stderr, "%s: output: %s\n", pmGetProgname(), strerror(-sts));
 		sts = 1;
 		goto out;

@@ -18,6 +18,7 @@
 
 static const char css[] =
 	"body{font-family:sans-serif;margin:24px;color:#222;background:#fff}"
+	"h3,td.l{overflow-wrap:anywhere}td.l{max-width:24em}"
 	"h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;"
 	"border-bottom:1px solid #ccc}h3{font-size:15px;margin:18px 0 4px}"
 	".meta{color:#555;font-size:13px}"
@@ -107,12 +108,68 @@ host(FILE *f, const struct rpt_report *r)
 	fputs("</div>\n", f);
 }
 
-/* bars: CPU (MEM == 0) or memory p95 against the limit, per container */
-static int
-bars(FILE *f, const struct rpt_report *r, int mem)
+/* a container picked for the charts, and how close to its limits it runs */
+struct pick {
+	const struct rpt_container *c;
+	int notes;		/* has notes: first */
+	double fill;		/* largest p95 as a fraction of limit (or host) */
+};
+
+static double
+fraction(double v, double limit, double host)
 {
-	struct svg_bar *b = calloc(r->nctr ? r->nctr : 1, sizeof(*b));
-	char (*text)[96] = calloc(r->nctr ? r->nctr : 1, sizeof(*text));
+	double d = isfinite(limit) ? limit : host;
+
+	return d > 0 && !isnan(v) ? v / d : 0;
+}
+
+static int
+cmp_pick(const void *a, const void *b)
+{
+	const struct pick *x = a, *y = b;
+
+	if (x->notes != y->notes)
+		return y->notes - x->notes;
+	if (x->fill != y->fill)
+		return x->fill < y->fill ? 1 : -1;
+	return strcmp(x->c->name, y->c->name);
+}
+
+/*
+ * pick: the containers to chart, those with notes first, then the closest
+ * to their limits (or to the host's size); at most MAX (0: all).  Returns
+ * a malloc'd array and its length in *RET_N, or NULL out of memory.
+ */
+static struct pick *
+pick(const struct rpt_report *r, size_t max, size_t *ret_n)
+{
+	struct pick *p = calloc(r->nctr ? r->nctr : 1, sizeof(*p));
+	struct rpt_summary s;
+	char n[256];
+	double cpu, mem;
+	size_t i;
+
+	if (p == NULL)
+		return NULL;
+	for (i = 0; i < r->nctr; i++) {
+		rpt_summarise(r, r->ctr[i], &s);
+		p[i].c = r->ctr[i];
+		p[i].notes = rpt_notes(&s, n, sizeof(n)) > 0;
+		cpu = fraction(s.cpu_p95, s.cpu_limit, r->ncpu);
+		mem = fraction(s.mem_p95, s.mem_limit, r->physmem);
+		p[i].fill = cpu > mem ? cpu : mem;
+	}
+	qsort(p, r->nctr, sizeof(*p), cmp_pick);
+	*ret_n = max && max < r->nctr ? max : r->nctr;
+	return p;
+}
+
+/* bars: CPU (MEM == 0) or memory p95 against the limit, per picked container */
+static int
+bars(FILE *f, const struct rpt_report *r, const struct pick *p, size_t np, int mem)
+{
+	struct svg_bar *b = calloc(np ? np : 1, sizeof(*b));
+	char (*text)[96] = calloc(np ? np : 1, sizeof(*text));
 	struct rpt_summary s;
 	char x[B], y[B];
 	double v, lim, host;
@@ -123,12 +180,12 @@ bars(FILE *f, const struct rpt_report *r, int mem)
 		free(text);
 		return -ENOMEM;
 	}
-	for (i = 0; i < r->nctr; i++) {
-		rpt_summarise(r, r->ctr[i], &s);
+	for (i = 0; i < np; i++) {
+		rpt_summarise(r, p[i].c, &s);
 		v = mem ? s.mem_p95 : s.cpu_p95;
 		lim = mem ? s.mem_limit : s.cpu_limit;
 		host = mem ? r->physmem : r->ncpu;
-		b[i].label = r->ctr[i]->name;
+		b[i].label = p[i].c->name;
 		b[i].of_host = !isfinite(lim);
 		b[i].pct = 100.0 * v / (isfinite(lim) ? lim : host);
 		if (mem)
@@ -142,14 +199,15 @@ bars(FILE *f, const struct rpt_report *r, int mem)
 		b[i].text = text[i];
 	}
 	svg_bars(f, mem ? "Memory p95 against the limit" : "CPU p95 against the limit",
-		 b, r->nctr, 760);
+		 b, np, 760);
 	free(b);
 	free(text);
 	return 0;
 }
 
+/* table: every container, in the order of P (NP of them) */
 static void
-table(FILE *f, const struct rpt_report *r)
+table(FILE *f, const struct rpt_report *r, const struct pick *p, size_t np)
 {
 	struct rpt_summary s;
 	char a[B], b[B], c[B], d[B], e[B], g[B], n[256];
@@ -159,12 +217,14 @@ table(FILE *f, const struct rpt_report *r)
 	      "<th>CPU p50</th><th>p95</th><th>max</th><th>limit</th><th>throttled</th>"
 	      "<th>memory p95</th><th>peak</th><th>limit</th><th>OOM kills</th>"
 	      "<th class=\"l\">notes</th></tr>\n", f);
-	for (i = 0; i < r->nctr; i++) {
-		rpt_summarise(r, r->ctr[i], &s);
+	for (i = 0; i < np; i++) {
+		const struct rpt_container *ct = p[i].c;
+
+		rpt_summarise(r, ct, &s);
 		fputs("<tr><td class=\"l\">", f);
-		html_escape(f, r->ctr[i]->name);
+		html_escape(f, ct->name);
 		fputs("</td><td class=\"l\">", f);
-		html_escape(f, r->ctr[i]->info[RPT_ENGINE] ? r->ctr[i]->info[RPT_ENGINE] : "-");
+		html_escape(f, ct->info[RPT_ENGINE] ? ct->info[RPT_ENGINE] : "-");
 		fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
 			rpt_fmt_cores(a, B, s.cpu_p50), rpt_fmt_cores(b, B, s.cpu_p95),
 			rpt_fmt_cores(c, B, s.cpu_max), rpt_fmt_cores(d, B, s.cpu_limit),
@@ -219,25 +279,37 @@ charts(FILE *f, const struct rpt_report *r, const struct rpt_container *c)
 }
 
 int
-rpt_out_html(FILE *f, const struct rpt_report *r)
+rpt_out_html(FILE *f, const struct rpt_report *r, size_t max_charts)
 {
-	size_t i;
+	struct pick *p = NULL;
+	size_t i, np = 0, nall = 0;
 
 	head(f, r);
 	host(f, r);
 	if (r->nctr == 0) {
 		fputs("<p>No containers in the window.</p>\n", f);
 	} else {
-		fputs("<h2>p95 against the limit</h2>\n<div class=\"pair\">\n", f);
-		if (bars(f, r, 0) < 0 || bars(f, r, 1) < 0)
+		if ((p = pick(r, 0, &nall)) == NULL)
 			return -ENOMEM;
+		np = max_charts && max_charts < nall ? max_charts : nall;
+		fputs("<h2>p95 against the limit</h2>\n", f);
+		if (np < r->nctr)
+			fprintf(f, "<p class=\"meta\">The %zu of %zu containers with notes or "
+				"closest to their limits; all are in the summary.</p>\n", np, r->nctr);
+		fputs("<div class=\"pair\">\n", f);
+		if (bars(f, r, p, np, 0) < 0 || bars(f, r, p, np, 1) < 0) {
+			free(p);
+			return -ENOMEM;
+		}
 		fputs("</div>\n<p class=\"meta\">Green below 70%, amber below 90%, red from 90% "
 		      "of the limit; grey bars are containers without a limit, against the "
-		      "whole host.</p>\n<h2>Summary</h2>\n", f);
-		table(f, r);
+		      "whole host.</p>\n<h2>Summary</h2>\n<p class=\"meta\">Containers with "
+		      "notes first, then the closest to their limits.</p>\n", f);
+		table(f, r, p, nall);
 		fputs("<h2>Over time</h2>\n", f);
-		for (i = 0; i < r->nctr; i++)
-			charts(f, r, r->ctr[i]);
+		for (i = 0; i < np; i++)
+			charts(f, r, p[i].c);
+		free(p);
 	}
 	fputs("<p class=\"meta\">Made by pcp-container-report from Performance Co-Pilot "
 	      "container.* metrics. CPU is the rate of container.cpu.usage between "

@@ -12,6 +12,7 @@
 
 #define B	32	/* formatting buffers */
 
+/* name_width: the longest name, 9 to 32: a longer name overflows its row */
 static int
 name_width(const struct rpt_report *r)
 {
@@ -20,7 +21,7 @@ name_width(const struct rpt_report *r)
 	for (i = 0; i < r->nctr; i++)
 		if (strlen(r->ctr[i]->name) > w)
 			w = strlen(r->ctr[i]->name);
-	return (int)w;
+	return w > 32 ? 32 : (int)w;
 }
 
 static void

@@ -183,7 +183,9 @@ int rpt_notes(const struct rpt_summary *s, char *buf, size_t len);
 int rpt_out_text(FILE *f, const struct rpt_report *r);
 int rpt_out_csv(FILE *f, const struct rpt_report *r);
 int rpt_out_json(FILE *f, const struct rpt_report *r);
-int rpt_out_html(FILE *f, const struct rpt_report *r);
+/* rpt_out_html: charts for at most MAX_CHARTS containers (0: all), those
+ * with notes or closest to their limits; the summary table has them all */
+int rpt_out_html(FILE *f, const struct rpt_report *r, size_t max_charts);
 
 /* format.c: human-readable numbers into BUF, "-" for NAN, "none" for INFINITY */
 const char *rpt_fmt_bytes(char *buf, size_t len, double bytes);

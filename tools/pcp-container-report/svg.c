@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report.h"
 #include "svg.h"
@@ -238,6 +239,27 @@ bar_color(double pct, int of_host)
 	return pct < 70 ? "#2e7d32" : pct < 90 ? "#f9a825" : "#c62828";
 }
 
+/* short_label: LABEL escaped, cut to 22 bytes (on a character boundary)
+ * with an ellipsis when longer, so it fits left of the bars */
+static void
+short_label(FILE *f, const char *label)
+{
+	char buf[24];
+	size_t n = strlen(label);
+
+	if (n <= 22) {
+		html_escape(f, label);
+		return;
+	}
+	n = 20;
+	while (n > 0 && (label[n] & 0xC0) == 0x80)	/* not inside a UTF-8 sequence */
+		n--;
+	memcpy(buf, label, n);
+	buf[n] = '\0';
+	html_escape(f, buf);
+	fputs("&#8230;", f);
+}
+
 void
 svg_bars(FILE *f, const char *title, const struct svg_bar *b, size_t n, int width)
 {
@@ -258,8 +280,10 @@ svg_bars(FILE *f, const char *title, const struct svg_bar *b, size_t n, int widt
 	for (i = 0; i < n; i++) {
 		double y = top + (double)i * row;
 
-		fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"barlab\">", label - 6, y + 14);
+		fprintf(f, "<text x=\"%d\" y=\"%.1f\" class=\"barlab\"><title>", label - 6, y + 14);
 		html_escape(f, b[i].label);
+		fputs("</title>", f);
+		short_label(f, b[i].label);
 		fprintf(f, "</text><rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"16\" class=\"track\"/>",
 			label, y + 2, bw);
 		if (isfinite(b[i].pct))
