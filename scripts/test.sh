@@ -10,7 +10,7 @@
 #   build    make -j<ncpu>
 #   install  make install (library, PMDA files under $PCP_PMDAS_DIR)
 #   check    make check: unit tests, the same under ASan/UBSan, valgrind,
-#            QA through pmcd (qa/check -g sanity -g pmda)
+#            QA through pmcd (qa/check -g sanity -g pmda -g tools)
 # Each step's output goes to the terminal and to build/test-logs/STEP.log.
 # Exit status: 0 if every step passed, else the failing step's status.
 # Budget: 20 minutes on 2 cores; a longer run passes but says so.
