@@ -237,7 +237,7 @@ int pcc_set_refresh(struct pcc_set *s)
 	if (s->ifd >= 0)
 		rc = pcc_watch_drain(s);
 	if (full_due(s, now)) {
-		s->ndirty = 0;	/* the full scan reads (and un-dirties) them all */
+		pcc_walk_dirty_reset(s);	/* the full scan reads them all */
 		r = pcc_walk_full(s, now);
 	} else if (s->ndirty > 0) {
 		r = pcc_walk_dirty(s);

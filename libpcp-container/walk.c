@@ -10,6 +10,9 @@
  * it is read, so nothing created meanwhile goes unnoticed.  A child directory
  * is classified once, when first seen: a container stops the walk (its nested
  * cgroups are its own), anything else becomes a dnode and is read in turn.
+ * A dnode whose name now lists another inode (removed and made again between
+ * two refreshes) is read again at once, and its scan moves its watch to the
+ * new inode; so does a rescan by path that opens another inode.
  * Hostile trees are bounded: nothing deeper than PCC_WALK_DEPTH_MAX, no path
  * of PATH_MAX bytes or more, no symlink followed.  A directory that vanishes
  * mid-walk reads as empty; its parent's rescan then drops it.
@@ -48,6 +51,7 @@ static void dnode_free(struct pcc_set *s, struct pcc_dnode *d)
 		return;
 	for (i = 0; i < d->nkids; i++)
 		kid_drop(s, d->hier, &d->kids[i]);
+	pcc_walk_undirty(s, d);
 	pcc_watch_rm(s, d);
 	free(d->kids);
 	free(d->path);
@@ -110,16 +114,22 @@ static int kid_new(struct pcc_set *s, struct pcc_dnode *d, const char *name,
 	return 1;
 }
 
+/* A subdirectory in a listing: its name and the inode the listing gives. */
+struct dent {
+	char *name;
+	ino_t ino;		/* 0 if listed twice with two inodes: unknown */
+};
+
 static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct dent *)a)->name, ((const struct dent *)b)->name);
 }
 
-static void free_names(char **names, size_t n)
+static void free_dents(struct dent *v, size_t n)
 {
 	while (n > 0)
-		free(names[--n]);
-	free(names);
+		free(v[--n].name);
+	free(v);
 }
 
 static bool is_dir(DIR *dir, const struct dirent *de)
@@ -137,27 +147,31 @@ static bool is_dir(DIR *dir, const struct dirent *de)
 /*
  * Sort the names and drop repeats (a directory changing while it is read
  * may list a name twice); two kids of one name would share one container.
- * Returns the count left.
+ * A name listed with two inodes was made again meanwhile: its inode is
+ * unknown (0), which makes merge() read it again.  Returns the count left.
  */
-static size_t dedup(char **names, size_t n)
+static size_t dedup(struct dent *v, size_t n)
 {
 	size_t i, k = 0;
 
 	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_name);
+		qsort(v, n, sizeof(*v), cmp_name);
 	for (i = 0; i < n; i++) {
-		if (k > 0 && strcmp(names[k - 1], names[i]) == 0)
-			free(names[i]);
-		else
-			names[k++] = names[i];
+		if (k > 0 && strcmp(v[k - 1].name, v[i].name) == 0) {
+			if (v[k - 1].ino != v[i].ino)
+				v[k - 1].ino = 0;
+			free(v[i].name);
+		} else {
+			v[k++] = v[i];
+		}
 	}
 	return k;
 }
 
-/* The names of the subdirectories in dir, sorted, each once.  Returns 0 or -ENOMEM. */
-static int read_names(DIR *dir, char ***ret_names, size_t *ret_n)
+/* The subdirectories in dir, sorted by name, each once.  Returns 0 or -ENOMEM. */
+static int read_names(DIR *dir, struct dent **ret_names, size_t *ret_n)
 {
-	char **names = NULL, **v;
+	struct dent *names = NULL, *v;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 
@@ -174,9 +188,9 @@ static int read_names(DIR *dir, char ***ret_names, size_t *ret_n)
 				goto out_nomem;
 			names = v;
 		}
-		if ((names[n] = strdup(de->d_name)) == NULL)
+		if ((names[n].name = strdup(de->d_name)) == NULL)
 			goto out_nomem;
-		n++;
+		names[n++].ino = de->d_ino;
 	}
 	/* a readdir error here is a directory removed under us: take what we have */
 	*ret_names = names;
@@ -184,16 +198,19 @@ static int read_names(DIR *dir, char ***ret_names, size_t *ret_n)
 	return 0;
 
 out_nomem:
-	free_names(names, n);
+	free_dents(names, n);
 	return -ENOMEM;
 }
 
 /*
  * Make d's children the n sorted names: drop the kids gone, keep the kids
  * still there, add new ones (their directories are read by the caller).
+ * A directory kid listed with another inode than it read is a new directory
+ * of the same name: it is kept, marked unscanned, and read by the caller.
  * Returns 0, or -ENOMEM with d still consistent (possibly incomplete).
  */
-static int merge(struct pcc_set *s, struct pcc_dnode *d, char **names, size_t n)
+static int merge(struct pcc_set *s, struct pcc_dnode *d, const struct dent *names,
+		 size_t n)
 {
 	struct pcc_kid *kids, *old = d->kids;
 	size_t i = 0, j = 0, k = 0, nold = d->nkids;
@@ -203,14 +220,16 @@ static int merge(struct pcc_set *s, struct pcc_dnode *d, char **names, size_t n)
 	if (kids == NULL)
 		return -ENOMEM;
 	while (i < nold || j < n) {
-		c = i >= nold ? 1 : j >= n ? -1 : strcmp(old[i].name, names[j]);
+		c = i >= nold ? 1 : j >= n ? -1 : strcmp(old[i].name, names[j].name);
 		if (c < 0) {
 			kid_drop(s, d->hier, &old[i++]);
 		} else if (c == 0) {
+			if (old[i].dir && old[i].dir->ino != names[j].ino)
+				old[i].dir->scanned = false;
 			kids[k++] = old[i++];
 			j++;
 		} else {
-			r = kid_new(s, d, names[j++], &kids[k]);
+			r = kid_new(s, d, names[j++].name, &kids[k]);
 			if (r > 0)
 				k++;
 			else if (r < 0)
@@ -230,20 +249,40 @@ static bool vanished(int err)
 }
 
 /*
+ * The directory open as fd is d's from now on.  If it is not the inode d
+ * read before (removed and made again, or renamed over), d's watch is on the
+ * old inode (a dead one on cgroupfs, which sends no IN_IGNORED): drop it, so
+ * the new directory gets its own.  Returns 0, or -errno if fd is unusable.
+ */
+static int claim_inode(struct pcc_set *s, struct pcc_dnode *d, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (d->ino != st.st_ino) {
+		pcc_watch_rm(s, d);
+		d->ino = st.st_ino;
+	}
+	pcc_watch_add(s, d, fd);
+	return 0;
+}
+
+/*
  * Read directory d (name at in directory fd at), watch it, bring its kids up
- * to date, and read its new subdirectories (all of them if deep).  A
- * directory gone is read as empty; one we may not read is skipped.
+ * to date, and read its new or replaced subdirectories (all of them if
+ * deep).  A directory gone is read as empty; one we may not read is skipped.
  * Returns 0 or the first hard error (-ENOMEM, -EMFILE...).
  */
 static int scan_dir(struct pcc_set *s, struct pcc_dnode *d, int at,
 		    const char *name, bool deep)
 {
-	char **names = NULL;
+	struct dent *names = NULL;
 	size_t n = 0, i;
 	DIR *dir;
 	int fd, rc, r;
 
-	d->dirty = false;
+	pcc_walk_undirty(s, d);
 	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && (errno == EACCES || errno == EPERM)) {
 		s->st.skipped++;
@@ -251,7 +290,10 @@ static int scan_dir(struct pcc_set *s, struct pcc_dnode *d, int at,
 	}
 	if (fd < 0)
 		return vanished(errno) ? merge(s, d, NULL, 0) : -errno;
-	pcc_watch_add(s, d, fd);
+	if ((rc = claim_inode(s, d, fd)) < 0) {
+		close(fd);
+		return vanished(-rc) ? merge(s, d, NULL, 0) : rc;
+	}
 	dir = fdopendir(fd);
 	if (dir == NULL) {
 		close(fd);
@@ -262,7 +304,7 @@ static int scan_dir(struct pcc_set *s, struct pcc_dnode *d, int at,
 	rc = read_names(dir, &names, &n);
 	if (rc == 0)
 		rc = merge(s, d, names, n);
-	free_names(names, n);
+	free_dents(names, n);
 	for (i = 0; i < d->nkids; i++) {
 		if (d->kids[i].dir == NULL || (!deep && d->kids[i].dir->scanned))
 			continue;
@@ -312,6 +354,11 @@ int pcc_walk_full(struct pcc_set *s, int64_t now)
 	return rc;
 }
 
+/*
+ * Rescan each dnode events named, in event order.  One scanned meanwhile (a
+ * new or replaced directory read with its parent) or freed (its parent's
+ * rescan found it gone) has left the list.
+ */
 int pcc_walk_dirty(struct pcc_set *s)
 {
 	struct pcc_dnode *d;
@@ -319,18 +366,35 @@ int pcc_walk_dirty(struct pcc_set *s)
 	int rc = 0, r;
 
 	for (i = 0; i < s->ndirty; i++) {
-		d = pcc_watch_lookup(s, s->dirty[i]);
-		if (d == NULL || !d->dirty)
-			continue;	/* freed, or unwatched, meanwhile */
+		if ((d = s->dirty[i]) == NULL)
+			continue;
 		s->st.partial_scans++;
 		r = scan_dir(s, d, s->m->hier[d->hier].dirfd,
 			     d->depth ? d->path + 1 : ".", false);
 		if (r < 0 && rc == 0)
 			rc = r;
 	}
-	s->ndirty = 0;
+	pcc_walk_dirty_reset(s);
 	scan_done(s, false, rc);
 	return rc;
+}
+
+void pcc_walk_undirty(struct pcc_set *s, struct pcc_dnode *d)
+{
+	if (d->dirty == 0)
+		return;
+	s->dirty[d->dirty - 1] = NULL;
+	d->dirty = 0;
+}
+
+void pcc_walk_dirty_reset(struct pcc_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ndirty; i++)
+		if (s->dirty[i] != NULL)
+			s->dirty[i]->dirty = 0;
+	s->ndirty = 0;
 }
 
 void pcc_walk_free(struct pcc_set *s)

@@ -10,6 +10,16 @@
  * dnode holds an inotify watch when it can.  An event on a watch marks its
  * dnode dirty; a refresh rescans each dirty dnode once, diffing what the
  * directory holds now against the children it remembers.
+ *
+ * A dnode stands for one directory INODE, not just a path: a directory
+ * removed and made again under the same name between two refreshes is
+ * another inode, and cgroupfs sends no IN_DELETE_SELF/IN_IGNORED for it, so
+ * the old watch stays on the dead inode and would never report the new
+ * directory's children.  Each dnode therefore remembers the inode it read;
+ * a scan that finds another inode there (by the parent's listing or by the
+ * fstat of the directory it opened) drops the old watch, watches the new
+ * directory and reads it, keeping the containers whose names are there
+ * again (a container is its path).
  */
 #ifndef PCC_WALK_H
 #define PCC_WALK_H
@@ -17,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "pcp-container.h"
 
@@ -37,8 +48,11 @@ struct pcc_dnode {
 	unsigned hier;			/* index in mounts->hier */
 	unsigned depth;			/* 0 for the root, <= PCC_WALK_DEPTH_MAX */
 	int wd;				/* inotify watch descriptor, -1 if none */
-	bool dirty;			/* an event named it since its last scan */
-	bool scanned;			/* read at least once */
+	ino_t ino;			/* inode read by the last scan, 0 before */
+	size_t dirty;			/* 1 + its index in s->dirty when an event named
+					 * it since its last scan, else 0 */
+	bool scanned;			/* read, and ino is still what its parent lists
+					 * (false: the parent's next scan reads it) */
 	struct pcc_kid *kids;		/* sorted by strcmp(name) */
 	size_t nkids;
 	struct pcc_dnode *wd_next;	/* chain in the set's watch table */
@@ -70,7 +84,8 @@ struct pcc_set {
 	int ifd;			/* inotify fd, -1 if none */
 	struct pcc_dnode **wtab;	/* wd hash table, power of 2 buckets */
 	size_t nwtab;
-	int *dirty;			/* wds named by events, to rescan */
+	struct pcc_dnode **dirty;	/* dnodes named by events, to rescan, in event
+					 * order; NULL: scanned or freed meanwhile */
 	size_t ndirty, capdirty;
 	bool walked;			/* the first full walk happened */
 	bool need_full;			/* overflow, lost root watch, error */
@@ -94,13 +109,14 @@ void pcc_ctr_absent(struct pcc_set *s, struct pcc_ctr *c, unsigned hier);
 int pcc_walk_full(struct pcc_set *s, int64_t now_ms);
 int pcc_walk_dirty(struct pcc_set *s);
 void pcc_walk_free(struct pcc_set *s);	/* every tree: all containers die */
+void pcc_walk_undirty(struct pcc_set *s, struct pcc_dnode *d);	/* off s->dirty */
+void pcc_walk_dirty_reset(struct pcc_set *s);	/* empty s->dirty */
 
 /* watch.c */
 int pcc_watch_init(struct pcc_set *s);
 void pcc_watch_fini(struct pcc_set *s);
 void pcc_watch_add(struct pcc_set *s, struct pcc_dnode *d, int dirfd);
 void pcc_watch_rm(struct pcc_set *s, struct pcc_dnode *d);
-struct pcc_dnode *pcc_watch_lookup(const struct pcc_set *s, int wd);
 int pcc_watch_drain(struct pcc_set *s);
 
 #endif /* PCC_WALK_H */

@@ -10,11 +10,15 @@
  * (That needs the process's own /proc, not the sysroot's; without it every
  * add fails and the set falls back to timed full scans.)
  *
- * Draining turns events into work for walk.c: a child directory created,
- * deleted or moved marks the watched directory dirty (once per refresh, kept
- * as a list of wds so a directory freed meanwhile is simply not found); an
- * overflowed queue or a lost hierarchy root asks for a full scan; IN_IGNORED
- * forgets a watch the kernel dropped.  Events on plain files are ignored.
+ * Draining reads the inotify fd until it is empty (EAGAIN) and turns events
+ * into work for walk.c: a child directory created, deleted or moved marks the
+ * watched directory dirty (once per refresh; the dnode leaves the dirty list
+ * when it is scanned or freed); an overflowed queue or a lost hierarchy root
+ * asks for a full scan; IN_IGNORED forgets a watch the kernel dropped.
+ * Events on plain files are ignored, and so are those of a watch this set
+ * removed (its dnode freed, or moved to a new inode): the wd table holds live
+ * watches only, and the kernel hands out wds cyclically, so a stale wd is
+ * not found rather than taken for another directory's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -56,7 +60,7 @@ static size_t wslot(const struct pcc_set *s, int wd)
 	return (size_t)(unsigned)wd * 2654435761u & (s->nwtab - 1);
 }
 
-struct pcc_dnode *pcc_watch_lookup(const struct pcc_set *s, int wd)
+static struct pcc_dnode *watch_lookup(const struct pcc_set *s, int wd)
 {
 	struct pcc_dnode *d;
 
@@ -121,7 +125,7 @@ void pcc_watch_add(struct pcc_set *s, struct pcc_dnode *d, int dirfd)
 	}
 	/* same inode as a dnode we still hold (renamed): the watch is shared,
 	 * and belongs to the newest; the old one must not remove it */
-	owner = pcc_watch_lookup(s, wd);
+	owner = watch_lookup(s, wd);
 	if (owner != NULL)
 		wtab_unlink(s, owner);
 	wtab_grow(s);
@@ -144,7 +148,7 @@ void pcc_watch_rm(struct pcc_set *s, struct pcc_dnode *d)
 
 static void mark_dirty(struct pcc_set *s, struct pcc_dnode *d)
 {
-	int *v;
+	struct pcc_dnode **v;
 
 	if (d->dirty)
 		return;
@@ -157,8 +161,8 @@ static void mark_dirty(struct pcc_set *s, struct pcc_dnode *d)
 		s->dirty = v;
 		s->capdirty = s->capdirty ? s->capdirty * 2 : 16;
 	}
-	d->dirty = true;
-	s->dirty[s->ndirty++] = d->wd;
+	s->dirty[s->ndirty++] = d;
+	d->dirty = s->ndirty;
 }
 
 static void one_event(struct pcc_set *s, const struct inotify_event *ev)
@@ -171,7 +175,7 @@ static void one_event(struct pcc_set *s, const struct inotify_event *ev)
 		s->st.overflows++;
 		return;
 	}
-	d = pcc_watch_lookup(s, ev->wd);
+	d = watch_lookup(s, ev->wd);
 	if (d == NULL)
 		return;		/* a watch we removed: late events */
 	if (ev->mask & IN_IGNORED) {

@@ -233,6 +233,7 @@ int main(int argc, char **argv)
 	}
 
 	pmdaOpenLog(&dispatch);
+	privs_drop();
 	containers_init(&dispatch);
 	pmdaConnect(&dispatch);
 	pmdaMain(&dispatch);

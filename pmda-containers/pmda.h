@@ -101,6 +101,9 @@ struct ctrdev *ctrdev_lookup(int inst);		/* active device instance or NULL */
 void ctr_sample(struct ctr *t, const struct pcc_statset *want);
 void ctr_save_caches(void);
 
+/* privs.c: keep only the capabilities the agent needs */
+int privs_drop(void);
+
 /* ctx.c: pmcd's container attribute per client context */
 #define CTX_ALL	(-1)
 int ctx_attribute(int ctx, int attr, const char *value, int length, pmdaExt *pmdaext);
