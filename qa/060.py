@@ -187,8 +187,10 @@ def per_sample_sum(series):
 def check_totals(ck, report, styles, rates, raw, host):
     t = report["totals"]
     insts = [i for _, i in styles]
-    ncpu = last(host[("hinv.ncpu", None)])
-    physmem = last(host[("mem.physmem", None)]) * 1024     # Kbyte
+    # logged once, at the start: a pmcd busy elsewhere may have missed them
+    ncpu = last(host.get(("hinv.ncpu", None), []))
+    physmem = last(host.get(("mem.physmem", None), []))
+    physmem = None if physmem is None else physmem * 1024     # Kbyte
     cpu_lims = [last(rates.get(("container.cpu.limit", i), [])) for i in insts]
     mem_lims = [last(rates.get(("container.memory.limit", i), [])) for i in insts]
     cpu_sum = sum(v for v in cpu_lims if v is not None and v >= 0)
@@ -197,11 +199,11 @@ def check_totals(ck, report, styles, rates, raw, host):
     ck.eq("memory", t["memory"], physmem)
     ck.eq("cpu_limit_sum", t["cpu_limit_sum"], cpu_sum)
     ck.eq("cpu_unlimited", t["cpu_unlimited"], sum(v is not None and v < 0 for v in cpu_lims))
-    ck.eq("cpu_overcommit", t["cpu_overcommit"], cpu_sum / ncpu)
+    ck.eq("cpu_overcommit", t["cpu_overcommit"], cpu_sum / ncpu if ncpu else None)
     ck.eq("memory_limit_sum", t["memory_limit_sum"], mem_sum)
     ck.eq("memory_unlimited", t["memory_unlimited"],
           sum(v is not None and v >= U64_MAX for v in mem_lims))
-    ck.eq("memory_overcommit", t["memory_overcommit"], mem_sum / physmem)
+    ck.eq("memory_overcommit", t["memory_overcommit"], mem_sum / physmem if physmem else None)
     cpu = per_sample_sum([cpu_series(rates, i) for i in insts])
     mem = per_sample_sum([rates.get(("container.memory.usage", i), []) for i in insts])
     ck.eq("cpu_p95", t["cpu_p95"], nearest_rank(cpu, 95))
