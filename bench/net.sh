@@ -22,8 +22,10 @@ F=${BENCH_F:-20}
 NS=${*:-"10 100"}
 die() { echo "bench/net: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root"
-command -v podman >/dev/null && command -v runc >/dev/null ||
-	{ echo "bench/net: podman/runc not installed (DEPS_WITH_PODMAN=1 scripts/deps.sh): skipped"; exit 0; }
+if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
+	echo "bench/net: podman/runc not installed (DEPS_WITH_PODMAN=1 scripts/deps.sh): skipped"
+	exit 0
+fi
 set +u; . /etc/pcp.env; set -u
 
 export PCC_LAB=/tmp/pcc-lab-bench PCC_LAB_TAG=bench
@@ -39,14 +41,16 @@ calc() { awk "BEGIN{printf \"%.${2:-1}f\", $1}"; }
 measure() {
 	local pids=$1 c0 c1; shift
 	"$@" >/dev/null 2>&1 || die "failed: $*"
+	# shellcheck disable=SC2086 # a list of pids
 	c0=$(pids_cpu $pids)
 	"$@" >/dev/null 2>&1
+	# shellcheck disable=SC2086
 	c1=$(pids_cpu $pids)
 	calc "($c1 - $c0) / $F / 1000"
 }
 
-CM="container.net.in.bytes container.net.in.packets container.net.out.bytes container.net.out.packets"
-LM="network.interface.in.bytes network.interface.in.packets network.interface.out.bytes network.interface.out.packets"
+CM=(container.net.in.bytes container.net.in.packets container.net.out.bytes container.net.out.packets)
+LM=(network.interface.in.bytes network.interface.in.packets network.interface.out.bytes network.interface.out.packets)
 echo "network namespaces: podman containers with lo + eth0; $F fetches per point; CPU us per sweep of all containers"
 printf '%-5s %16s %16s %16s %12s %12s\n' N pmdacontainers "/proc/PID/net/dev" "pmdalinux --ctr" "vs procfs" "vs pmdalinux"
 for n in $NS; do
@@ -55,11 +59,11 @@ for n in $NS; do
 	awk '{print $1}' "$list" >/tmp/pcc-bench-names
 	pids=$(awk '{print $3}' "$list")
 	files=$(for p in $pids; do echo "/proc/$p/net/dev"; done)
-	"$BUILD/bench/fetch" 1 $CM >/dev/null
-	pmda=$(pid_of pmdacontainers); linux=$(pid_of pmdalinux); root=$(pid_of pmdaroot); pmcd=$(pid_of pmcd)
-	a=$(measure "$pmda" "$BUILD/bench/fetch" "$F" $CM)
+	"$BUILD/bench/fetch" 1 "${CM[@]}" >/dev/null
+	pmda=$(pid_of pmdacontainers); linux=$(pid_of pmdalinux); root=$(pid_of pmdaroot)
+	a=$(measure "$pmda" "$BUILD/bench/fetch" "$F" "${CM[@]}")
 	b=$(echo "$files" | "$BUILD/bench/floor" path "$F" | awk '{printf "%.1f", $3/1000}')
-	c=$(measure "$linux $root" "$BUILD/bench/fetch" -C /tmp/pcc-bench-names "$F" $LM)
+	c=$(measure "$linux $root" "$BUILD/bench/fetch" -C /tmp/pcc-bench-names "$F" "${LM[@]}")
 	printf '%-5s %16s %16s %16s %11sx %11sx\n' "$(echo "$pids" | wc -w)" "$a" "$b" "$c" \
 		"$(calc "$b / $a" 1)" "$(calc "$c / $a" 1)"
 	printf '      per namespace: %s us (pmdacontainers), %s us (procfs), %s us (pmdalinux)\n' \

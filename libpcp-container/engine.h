@@ -219,6 +219,15 @@ int mb_kv(const char *text, size_t len,
 	  void *arg);
 /* Parse a decimal pid from text; 0 if it is not one. */
 pid_t mb_pid(const char *text, size_t len);
+/*
+ * The fill of the engines that name containers in the cgroup path and keep
+ * one KEY=value file per container (lxc config, machined's file): the name
+ * from cid, then fn over the lines of s.  A missing, unreadable or oversized
+ * file is recorded in b's error, not returned.  0 or -ENOMEM.
+ */
+int mb_fill_kvfile(struct pcc_engines *e, const struct pcc_cid *cid, struct src *s,
+		   struct meta_priv *b,
+		   int (*fn)(void *arg, const char *key, size_t klen, const char *val, size_t vlen));
 
 /* ------------------------------------------------------- engine_podman.c */
 

@@ -57,18 +57,7 @@ static int lxc_line(void *arg, const char *key, size_t klen, const char *val, si
 static int lxc_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 		    struct probe *p, struct meta_priv *b)
 {
-	ssize_t n;
-	int rc;
-
-	rc = mb_str(&b->pub.name, cid->name, -1);
-	if (rc < 0 || p->src[0].key.err != 0)
-		return rc;
-	n = src_read(e, &p->src[0], META_TEXT_MAX);
-	if (n < 0) {
-		mb_error(b, (int)n);
-		return n == -ENOMEM ? (int)n : 0;
-	}
-	return mb_kv(e->buf, (size_t)n, lxc_line, b);
+	return mb_fill_kvfile(e, cid, &p->src[0], b, lxc_line);
 }
 
 const struct engine_ops engine_lxc = {

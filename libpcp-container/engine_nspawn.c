@@ -126,18 +126,9 @@ static int machine_line(void *arg, const char *key, size_t klen, const char *val
 static int nspawn_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 		       struct probe *p, struct meta_priv *b)
 {
-	ssize_t n;
-	int rc;
+	int rc = mb_fill_kvfile(e, cid, &p->src[0], b, machine_line);
 
-	rc = mb_str(&b->pub.name, cid->name, -1);
-	if (rc < 0 || p->src[0].key.err != 0)
-		return rc;
-	n = src_read(e, &p->src[0], META_TEXT_MAX);
-	if (n < 0) {
-		mb_error(b, (int)n);
-		return n == -ENOMEM ? (int)n : 0;
-	}
-	rc = mb_kv(e->buf, (size_t)n, machine_line, b);
+	/* machined keeps the file while the machine runs; a leader says it does */
 	if (rc == 0 && b->pub.pid > 0)
 		b->pub.state = PCC_CSTATE_RUNNING;
 	return rc;

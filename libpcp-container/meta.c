@@ -371,3 +371,21 @@ const char *pcc_meta_label(const struct pcc_meta *m, const char *key)
 	}
 	return NULL;
 }
+
+int mb_fill_kvfile(struct pcc_engines *e, const struct pcc_cid *cid, struct src *s,
+		   struct meta_priv *b,
+		   int (*fn)(void *arg, const char *key, size_t klen, const char *val, size_t vlen))
+{
+	ssize_t n;
+	int rc;
+
+	rc = mb_str(&b->pub.name, cid->name, -1);
+	if (rc < 0 || s->key.err != 0)
+		return rc;
+	n = src_read(e, s, META_TEXT_MAX);
+	if (n < 0) {
+		mb_error(b, (int)n);
+		return n == -ENOMEM ? (int)n : 0;
+	}
+	return mb_kv(e->buf, (size_t)n, fn, b);
+}

@@ -52,8 +52,8 @@ for _ in $(seq 1 30); do
 	sleep 0.5
 done
 
-say "pminfo -f container.cpu.usage container.info.engine"
-pminfo -f container.cpu.usage container.info.engine
+say "pminfo -f container.cpu.usage container.info.engine container.net.all.in.bytes"
+pminfo -f container.cpu.usage container.info.engine container.net.all.in.bytes
 
 cat <<END
 
