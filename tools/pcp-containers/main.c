@@ -75,7 +75,8 @@ live_finished(void)
 
 /*
  * run_batch - samples to stdout until -s samples were written, the archive
- * or the -T window ends.  The first fetch only primes the rates.
+ * or the -T window ends.  A fetch with no rates (the first one, or live
+ * after the fetchgroup grew) is not written.
  */
 static int
 run_batch(struct pcc_sampler *s, struct pcc_view *v, enum pcc_format fmt)
@@ -101,6 +102,10 @@ run_batch(struct pcc_sampler *s, struct pcc_view *v, enum pcc_format fmt)
 		sts = pcc_sampler_fetch(s, &sample);
 		if (sts == PM_ERR_EOL)
 			break;
+		if (sts == 1) {		/* rebuilt: rates from the next one */
+			n--;
+			continue;
+		}
 		if (sts < 0) {
 			fprintf(stderr, "%s: fetch: %s\n", pmGetProgname(), pmErrStr(sts));
 			if (v->archive) {

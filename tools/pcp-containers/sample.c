@@ -78,6 +78,7 @@ struct pcc_sampler {
 	unsigned	has;		/* PCC_HAS_* */
 	unsigned	cap;		/* room per vector, >= 1 */
 	int		nregistered;	/* metrics found at setup */
+	int		primed;		/* fetched since setup: rates can be had */
 	struct timeval	stamp;		/* filled by each fetch */
 	struct raw	raw[R_N];
 	int		*work;		/* anchor instances [3 * cap] */
@@ -148,6 +149,7 @@ sampler_setup(struct pcc_sampler *s, unsigned cap)
 	s->cap = cap;
 	s->has = 0;
 	s->nregistered = 0;
+	s->primed = 0;
 	if ((s->work = calloc(3 * (size_t)cap, sizeof(int))) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < R_N; i++) {
@@ -174,6 +176,31 @@ sampler_setup(struct pcc_sampler *s, unsigned cap)
 	if ((sts = pmExtendFetchGroup_timestamp(s->fg, &s->stamp)) < 0)
 		return sts;
 	return s->nregistered;
+}
+
+/* live: room for twice the containers pmcd has now, so that a host with
+ * thousands does not rebuild the fetchgroup (and lose a sample's rates)
+ * on the first fetches */
+static int
+sampler_fit(struct pcc_sampler *s)
+{
+	const char *name = raw_specs[R_CPU].metric;
+	unsigned cap = s->cap;
+	int *codes = NULL;
+	char **names = NULL;
+	pmDesc desc;
+	pmID pmid;
+	int n;
+
+	if (s->type != PM_CONTEXT_HOST || pmUseContext(s->ctx) < 0 ||
+	    pmLookupName(1, &name, &pmid) < 0 || pmLookupDesc(pmid, &desc) < 0 ||
+	    (n = pmGetInDom(desc.indom, &codes, &names)) <= 0)
+		return 0;		/* the first fetches will tell */
+	free(codes);
+	free(names);
+	while (cap < 2 * (unsigned)n && cap < CAP_MAX)
+		cap *= 4;
+	return cap == s->cap ? 0 : sampler_setup(s, cap);
 }
 
 int
@@ -212,6 +239,8 @@ pcc_sampler_new(pmOptions *opts, struct pcc_sampler **ret_s)
 		sts = PM_ERR_NAME;	/* no pmdacontainers behind this source */
 		goto out_free;
 	}
+	if ((sts = sampler_fit(s)) < 0)
+		goto out_free;
 	if ((sts = pmUseContext(s->ctx)) < 0)
 		goto out_free;
 	if (pmGetContextOptions(s->ctx, opts) != 0) {
@@ -493,14 +522,16 @@ sampler_grow(struct pcc_sampler *s)
 	}
 	if ((sts = sampler_seek(s, &back)) < 0)
 		return sts;
-	sts = pmFetchGroup(s->fg);
-	return sts < 0 ? sts : 0;
+	if ((sts = pmFetchGroup(s->fg)) < 0)
+		return sts;
+	s->primed = 1;
+	return 0;
 }
 
 int
 pcc_sampler_fetch(struct pcc_sampler *s, struct pcc_sample *sample)
 {
-	int sts;
+	int sts, fresh;
 
 	pcc_sample_clear(sample);
 	/* a rebuild while pmcd had no pmdacontainers registered nothing:
@@ -517,5 +548,9 @@ pcc_sampler_fetch(struct pcc_sampler *s, struct pcc_sample *sample)
 		if ((sts = sampler_grow(s)) < 0)
 			return sts;
 	}
-	return sample_build(s, sample);
+	fresh = !s->primed;
+	s->primed = 1;
+	if ((sts = sample_build(s, sample)) < 0)
+		return sts;
+	return fresh;
 }

@@ -88,10 +88,13 @@ const char *pcc_sampler_host(const struct pcc_sampler *s);
 
 /*
  * pcc_sampler_fetch - fetch once and fill *sample (its previous rows are
- * freed first; start with a zeroed struct).  Rates need two fetches: after
- * the first, rate columns are NaN.  Returns >= 0, or a negative PCP error
- * (PM_ERR_EOL at the end of an archive, IPC errors when pmcd went away: the
- * next fetch tries again); on error *sample is left empty.
+ * freed first; start with a zeroed struct).  Rates need two fetches:
+ * returns 1 when this fetch had no fetch before it to take rates from (the
+ * first one; live, also the one after the fetchgroup was rebuilt because
+ * the containers outgrew it): then rate columns are NaN.  Otherwise returns
+ * 0, or a negative PCP error (PM_ERR_EOL at the end of an archive, IPC
+ * errors when pmcd went away: the next fetch tries again); on error
+ * *sample is left empty.
  */
 int pcc_sampler_fetch(struct pcc_sampler *s, struct pcc_sample *sample);
 

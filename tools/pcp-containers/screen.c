@@ -67,6 +67,8 @@ take_sample(struct screen *sc)
 		snprintf(sc->msg, sizeof(sc->msg), "fetch failed: %s", pmErrStr(sts));
 		return;
 	}
+	if (sts == 1 && sc->have)	/* rebuilt for more containers */
+		snprintf(sc->msg, sizeof(sc->msg), "more containers: rates from the next sample");
 	sc->have = 1;
 	sc->nsamples++;
 	if (o->samples > 0 && sc->nsamples >= o->samples)
