@@ -54,6 +54,11 @@ static int lxc_line(void *arg, const char *key, size_t klen, const char *val, si
 	return 0;
 }
 
+int lxc_parse(struct meta_priv *b, const char *text, size_t len)
+{
+	return mb_kv(text, len, lxc_line, b);
+}
+
 static int lxc_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 		    struct probe *p, struct meta_priv *b)
 {
@@ -68,7 +73,7 @@ static int lxc_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 		mb_error(b, (int)n);
 		return n == -ENOMEM ? (int)n : 0;
 	}
-	return mb_kv(e->buf, (size_t)n, lxc_line, b);
+	return lxc_parse(b, e->buf, (size_t)n);
 }
 
 const struct engine_ops engine_lxc = {

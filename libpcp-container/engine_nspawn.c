@@ -123,6 +123,15 @@ static int machine_line(void *arg, const char *key, size_t klen, const char *val
 	return rc;
 }
 
+int machine_parse(struct meta_priv *b, const char *text, size_t len)
+{
+	int rc = mb_kv(text, len, machine_line, b);
+
+	if (rc == 0 && b->pub.pid > 0)
+		b->pub.state = PCC_CSTATE_RUNNING;
+	return rc;
+}
+
 static int nspawn_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 		       struct probe *p, struct meta_priv *b)
 {
@@ -137,10 +146,7 @@ static int nspawn_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 		mb_error(b, (int)n);
 		return n == -ENOMEM ? (int)n : 0;
 	}
-	rc = mb_kv(e->buf, (size_t)n, machine_line, b);
-	if (rc == 0 && b->pub.pid > 0)
-		b->pub.state = PCC_CSTATE_RUNNING;
-	return rc;
+	return machine_parse(b, e->buf, (size_t)n);
 }
 
 const struct engine_ops engine_nspawn = {
