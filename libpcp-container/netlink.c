@@ -163,6 +163,7 @@ void pcc_nl_close(struct nl_sock *sk)
 
 /* ------------------------------------------------------------------ conversations */
 
+/* A message parser: 1 if it passed the message on, 0 if it skipped it, or < 0. */
 typedef int (*msg_fn)(struct nlmsghdr *h, void *arg);
 
 /* Send req under the next sequence number. */
@@ -203,9 +204,10 @@ static ssize_t recv_one(int fd, struct pcc_nlbuf *b)
 /*
  * The messages of one datagram of conversation c: fn for each that is not
  * a control message, until NLMSG_DONE or NLMSG_ERROR (an error, or the ack
- * of a non-dump request).  The first error fn returns is kept in c->err
- * while the rest of the dump is drained: a socket with a dump left running
- * refuses the next one (-EBUSY).  Returns 1 if the conversation ended, 0
+ * of a non-dump request), counting those fn passes on to its callback.
+ * The first error fn returns is kept in c->err while the rest of the dump
+ * is drained: a socket with a dump left running refuses the next one
+ * (-EBUSY).  Returns 1 if the conversation ended, 0
  * if more is to come, -EPROTO for an NLMSG_ERROR too short to read.
  */
 static int walk(struct pcc_nlconv *c, void *buf, size_t len, msg_fn fn, void *arg)
@@ -239,7 +241,7 @@ static int walk(struct pcc_nlconv *c, void *buf, size_t len, msg_fn fn, void *ar
 		rc = fn(h, arg);
 		if (rc < 0)
 			c->err = rc;
-		else
+		else if (rc > 0)
 			c->count++;
 	}
 	return 0;
@@ -247,7 +249,7 @@ static int walk(struct pcc_nlconv *c, void *buf, size_t len, msg_fn fn, void *ar
 
 /*
  * Send req and read its replies, handing each datagram to walk with fn.
- * Returns the number of messages fn took, or -errno.
+ * Returns the number of messages fn passed on, or -errno.
  */
 static int talk(struct nl_sock *sk, struct pcc_nlbuf *b, struct nl_msg *req,
 		msg_fn fn, void *arg)
@@ -292,6 +294,7 @@ static int stats_msg(struct nlmsghdr *h, void *arg)
 	struct pcc_ifstats st;
 	struct nlattr *at;
 	size_t len;
+	int rc;
 
 	if (h->nlmsg_type != RTM_NEWSTATS || !nlmsg_valid_hdr(h, sizeof(*ifsm)))
 		return 0;
@@ -303,7 +306,8 @@ static int stats_msg(struct nlmsghdr *h, void *arg)
 	len = (size_t)nla_len(at);
 	memset(&st, 0, sizeof(st));
 	memcpy(&st, nla_data(at), len < sizeof(st) ? len : sizeof(st));
-	return a->fn(ifsm->ifindex, &st, a->arg);
+	rc = a->fn(ifsm->ifindex, &st, a->arg);
+	return rc < 0 ? rc : 1;
 }
 
 /* The dump request, built once: only its sequence number changes. */
@@ -374,6 +378,7 @@ static int link_msg(struct nlmsghdr *h, void *arg)
 	struct nlattr *tb[IFLA_MAX + 1];
 	struct ifinfomsg *ifi;
 	struct pcc_nllink l;
+	int rc;
 
 	if (h->nlmsg_type != RTM_NEWLINK || !nlmsg_valid_hdr(h, sizeof(*ifi)))
 		return 0;
@@ -391,7 +396,8 @@ static int link_msg(struct nlmsghdr *h, void *arg)
 		l.link = nla_get_u32(tb[IFLA_LINK]);
 	if (tb[IFLA_LINK_NETNSID] != NULL && nla_len(tb[IFLA_LINK_NETNSID]) >= 4)
 		l.link_nsid = nla_get_s32(tb[IFLA_LINK_NETNSID]);
-	return a->fn(&l, a->arg);
+	rc = a->fn(&l, a->arg);
+	return rc < 0 ? rc : 1;
 }
 
 int pcc_nl_links_parse(struct pcc_nlconv *c, void *buf, size_t len,

@@ -93,11 +93,15 @@ void pcc_nl_close(struct nl_sock *sk);	/* NULL is fine */
 
 /*
  * Dump RTM_GETSTATS (IFLA_STATS_LINK_64), calling fn per interface.
- * Returns the count; -EOPNOTSUPP/-EINVAL on kernels without it; -errno.
+ * Returns the number of interfaces fn took; -EOPNOTSUPP/-EINVAL on kernels
+ * without it; -errno (fn's first error).
  */
 int pcc_nl_stats(struct nl_sock *sk, struct pcc_nlbuf *b, pcc_nl_stats_fn fn, void *arg);
 
-/* Dump RTM_GETLINK (ifindex 0) or get one link, calling fn.  Returns the count or -errno. */
+/*
+ * Dump RTM_GETLINK (ifindex 0) or get one link, calling fn.  Returns the
+ * number of links fn took, or -errno.
+ */
 int pcc_nl_links(struct nl_sock *sk, struct pcc_nlbuf *b, uint32_t ifindex,
 		 pcc_nl_link_fn fn, void *arg);
 
@@ -108,7 +112,7 @@ int pcc_nl_links(struct nl_sock *sk, struct pcc_nlbuf *b, uint32_t ifindex,
 struct pcc_nlconv {
 	uint32_t seq;		/* the request's sequence number */
 	uint32_t port;		/* the socket's port id */
-	int count;		/* messages passed to the callback so far */
+	int count;		/* messages passed to the callback so far (and it took) */
 	int err;		/* the first error, the kernel's or the callback's; 0 if none */
 };
 
