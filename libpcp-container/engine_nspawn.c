@@ -108,9 +108,13 @@ static int machine_line(void *arg, const char *key, size_t klen, const char *val
 	if (key_is(key, klen, "LEADER")) {
 		m->pid = mb_pid(v, n);
 	} else if (key_is(key, klen, "REALTIME")) {
+		/* the first wins, as for every field: started and started_sec agree */
 		usec = strtoll(v, NULL, 10);
-		if (usec > 0 && (m->started_sec = usec / 1000000) > 0)
-			rc = mb_epoch(&m->started, m->started_sec, (long)(usec % 1000000));
+		if (m->started == NULL && usec >= 1000000) {
+			rc = mb_epoch(&m->started, usec / 1000000, (long)(usec % 1000000));
+			if (m->started != NULL)
+				m->started_sec = usec / 1000000;
+		}
 	} else {
 		for (size_t i = 0; i < sizeof(machine_keys) / sizeof(machine_keys[0]); i++) {
 			if (!key_is(key, klen, machine_keys[i].key))
