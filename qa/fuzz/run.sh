@@ -59,13 +59,16 @@ corpus_dirs() {
 	return 0
 }
 
-# One target for $secs seconds; $2: extra libFuzzer flags.  Never fails.
+# One target for $secs seconds; $2: extra libFuzzer flags, $3: the log.
+# Its dictionary, if it has one, is qa/fuzz/dict/TARGET.dict.  Never fails.
 fuzz_one() {
 	t=$1
+	dict=
+	[ -f "$top/qa/fuzz/dict/$t.dict" ] && dict=-dict=$top/qa/fuzz/dict/$t.dict
 	mkdir -p "$out/crashes/$t" "$out/logs"
 	# shellcheck disable=SC2046,SC2086
 	"$out/qa/fuzz/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-		-print_final_stats=1 -artifact_prefix="$out/crashes/$t/" $2 \
+		-print_final_stats=1 -artifact_prefix="$out/crashes/$t/" $dict $2 \
 		$(corpus_dirs "$t") >"$3" 2>&1 || true
 }
 
