@@ -65,6 +65,9 @@ text fuzz_keyed_value huge '18446744073709551616\n'
 text fuzz_keyed_pair max-max 'max max\n'
 text fuzz_keyed_nested zero-dev '8:0 \n8:16  cost.vrate=100.00 rbytes=1\n'
 text fuzz_keyed_psi some-only 'some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n'
+# per-device sums that overflow: the whole file is dropped
+text fuzz_acct_fill io-sum-overflow '8:0 rbytes=18446744073709551615 wbytes=1\n8:16 rbytes=1 wbytes=2\n'
+text fuzz_acct_fill blkio-sum-overflow '8:0 Read 18446744073709551615\n8:16 Read 1\nTotal 5\n'
 
 seed fuzz_mounts "$fx"/mountinfo/* "$fx"/tree-*/proc/self/mountinfo
 # mountinfo, NUL, the unified hierarchy's cgroup.controllers
@@ -105,6 +108,15 @@ done
 
 seed fuzz_engine_docker "$fx"/engines/docker/var/lib/docker/containers/*/config.v2.json \
 	"$fx"/engines/docker/home/alice/.local/share/docker/containers/*/config.v2.json
+# every state docker's State.StateString() folds, and a cri-dockerd container
+for st in 'Running":true,"Paused":true' 'Running":true,"Restarting":true' \
+	'RemovalInProgress":true' 'Dead":true' 'Running":true,"Pid":4242'; do
+	n=$(printf '%s' "$st" | sed 's/":true,"/-/; s/".*//')
+	text fuzz_engine_docker "state-$n" \
+		"{\"Name\":\"/s\",\"State\":{\"$st,\"StartedAt\":\"2024-05-03T10:20:30Z\"}}"
+done
+text fuzz_engine_docker cri-dockerd-container \
+	'{"Config":{"Labels":{"io.kubernetes.docker.type":"container","io.kubernetes.pod.name":"p"}}}'
 seed fuzz_engine_podman "$fx"/engines/podman/var/lib/containers/storage/overlay-containers/containers.json \
 	"$fx"/engines/podman/home/alice/.local/share/containers/storage/overlay-containers/containers.json
 seed fuzz_engine_oci "$fx"/engines/podman/var/lib/containers/storage/overlay-containers/*/userdata/config.json \

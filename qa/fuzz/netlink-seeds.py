@@ -9,8 +9,10 @@ NLMSG_DONE carrying an error, an NLMSG_ERROR ack, a message of another
 conversation in the middle, a message cut short, and an RTM_NEWLINK with
 the peer attributes (IFLA_LINK, IFLA_LINK_NETNSID) that a veth has.
 
-Usage: qa/fuzz/netlink-seeds.py [CORPUSDIR]   (default qa/fuzz/corpus)
-Needs no privilege.  Seeds already there are overwritten.
+Usage: qa/fuzz/netlink-seeds.py [--kernel] [CORPUSDIR]   (default qa/fuzz/corpus)
+Needs no privilege.  The hand-made seeds are rewritten; the kernel's are
+recorded only if there are none yet (their counters change from run to
+run), or anew with --kernel.
 """
 import os
 import socket
@@ -93,15 +95,23 @@ def write(d, name, data):
 
 
 def main():
-    top = sys.argv[1] if len(sys.argv) > 1 else "qa/fuzz/corpus"
+    args = sys.argv[1:]
+    anew = "--kernel" in args
+    args = [a for a in args if a != "--kernel"]
+    top = args[0] if args else "qa/fuzz/corpus"
     sd, ld = os.path.join(top, "fuzz_nl_stats"), os.path.join(top, "fuzz_nl_links")
 
-    for i, d in enumerate(dump(RTM_GETSTATS, struct.pack("=BBHII", 0, 0, 0, 0, 1))):
-        write(sd, "kernel-%d" % i, d)
-    ifi = struct.pack("=BBHiII", 0, 0, 0, 0, 0, 0)
-    for i, d in enumerate(dump(RTM_GETLINK, ifi + attr(IFLA_EXT_MASK,
-                                                       struct.pack("=I", RTEXT_FILTER_SKIP_STATS)))):
-        write(ld, "kernel-%d" % i, d)
+    def recorded(d):
+        return os.path.isdir(d) and any(f.startswith("kernel-") for f in os.listdir(d))
+
+    if anew or not recorded(sd):
+        for i, d in enumerate(dump(RTM_GETSTATS, struct.pack("=BBHII", 0, 0, 0, 0, 1))):
+            write(sd, "kernel-%d" % i, d)
+    if anew or not recorded(ld):
+        ifi = struct.pack("=BBHiII", 0, 0, 0, 0, 0, 0)
+        mask = attr(IFLA_EXT_MASK, struct.pack("=I", RTEXT_FILTER_SKIP_STATS))
+        for i, d in enumerate(dump(RTM_GETLINK, ifi + mask)):
+            write(ld, "kernel-%d" % i, d)
 
     write(sd, "two-done", stats_msg(1) + stats_msg(2, 24) + done())
     write(sd, "done-error", stats_msg(3) + done(-95))
