@@ -11,6 +11,7 @@ PKGS="build-essential pkg-config gcc make
 pcp libpcp3-dev libpcp-pmda3-dev
 libnl-3-dev libnl-route-3-dev libcgroup-dev libjansson-dev libcap-ng-dev
 check valgrind clang libclang-rt-14-dev shellcheck
+libncurses-dev tmux
 busybox-static iproute2 util-linux procps psmisc man-db groff-base libcap2-bin
 chromium"
 [ "${DEPS_WITH_PODMAN:-0}" = 1 ] && PKGS="$PKGS podman runc"
