@@ -168,8 +168,6 @@ bool src_name_ok(const char *name);
  * (anything malformed), -ENOMEM.
  */
 int jr_parse(const char *text, size_t len, json_t **ret);
-/* Read s's file (bound max) and parse it; also -EFBIG and read errors. */
-int jr_load(struct pcc_engines *e, struct src *s, size_t max, json_t **ret);
 /*
  * Members of obj by key: NULL if obj is not an object, the key is missing or
  * null; a member of the wrong type records -EBADMSG in b and is NULL too.
@@ -222,15 +220,50 @@ pid_t mb_pid(const char *text, size_t len);
 /*
  * The fill of the engines that name containers in the cgroup path and keep
  * one KEY=value file per container (lxc config, machined's file): the name
- * from cid, then fn over the lines of s.  A missing, unreadable or oversized
- * file is recorded in b's error, not returned.  0 or -ENOMEM.
+ * from cid, then parse over the text of s.  A missing, unreadable or
+ * oversized file is recorded in b's error, not returned.  0 or -ENOMEM.
  */
 int mb_fill_kvfile(struct pcc_engines *e, const struct pcc_cid *cid, struct src *s,
 		   struct meta_priv *b,
-		   int (*fn)(void *arg, const char *key, size_t klen, const char *val, size_t vlen));
+		   int (*parse)(struct meta_priv *b, const char *text, size_t len));
 
-/* ------------------------------------------------------- engine_podman.c */
+/* ------------------------------------------------------- engine parsers */
 
+/*
+ * What each engine's fill makes of the text of one source file (len bytes,
+ * not necessarily NUL-terminated): fields, labels and state into b, every
+ * problem recorded in b (b->pub.error).  Pure: no I/O, so tests and
+ * fuzzers can feed them anything.  Return 0, or -ENOMEM only.
+ *   docker_parse         config.v2.json
+ *   podman_parse_config  a podman container's OCI config.json (annotations)
+ *   containerd_parse     a containerd bundle's OCI config.json
+ *   crio_parse           a CRI-O container's OCI config.json
+ *   lxc_parse            an LXC config file ("key = value")
+ *   machine_parse        a machined state file ("KEY=value")
+ */
+int docker_parse(struct meta_priv *b, const char *text, size_t len);
+int podman_parse_config(struct meta_priv *b, const char *text, size_t len);
+int containerd_parse(struct meta_priv *b, const char *text, size_t len);
+int crio_parse(struct meta_priv *b, const char *text, size_t len);
+int lxc_parse(struct meta_priv *b, const char *text, size_t len);
+int machine_parse(struct meta_priv *b, const char *text, size_t len);
+
+/*
+ * podman_cache_parse - the entries of a containers.json text into c (which
+ * holds none: cleared or zeroed), or the reason for none in c->err
+ * (-EBADMSG).  0 or -ENOMEM (c left empty).  podman_cache_clear frees the
+ * entries (c stays usable).
+ */
+int podman_cache_parse(struct podman_cache *c, const char *text, size_t len);
+void podman_cache_clear(struct podman_cache *c);
+/* The id of c's i-th entry (sorted by id), NULL past the end. */
+const char *podman_cache_id(const struct podman_cache *c, size_t i);
+/*
+ * What c says about container id into b: c->err or -ENODATA (no such
+ * entry) recorded in b, or the entry's name, image, pod and created time.
+ * 0 or -ENOMEM.
+ */
+int podman_fill_cached(const struct podman_cache *c, const char *id, struct meta_priv *b);
 void podman_cache_free(struct pcc_engines *e);
 
 #endif /* PCC_ENGINE_H */

@@ -75,8 +75,7 @@ static enum pcc_cstate docker_state(struct meta_priv *b, json_t *state, int64_t 
 	return started ? PCC_CSTATE_EXITED : PCC_CSTATE_CREATED;
 }
 
-static int docker_fill(struct pcc_engines *e, const struct pcc_cid *cid,
-		       struct probe *p, struct meta_priv *b)
+int docker_parse(struct meta_priv *b, const char *text, size_t len)
 {
 	struct pcc_meta *m = &b->pub;
 	json_t *root = NULL, *config, *labels, *state;
@@ -84,8 +83,7 @@ static int docker_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 	int64_t pid;
 	int rc;
 
-	(void)cid;
-	rc = jr_load(e, &p->src[0], META_FILE_MAX, &root);
+	rc = jr_parse(text, len, &root);
 	if (rc < 0) {
 		mb_error(b, rc);
 		return rc == -ENOMEM ? rc : 0;
@@ -128,6 +126,20 @@ static int docker_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 out:
 	json_decref(root);
 	return rc;
+}
+
+static int docker_fill(struct pcc_engines *e, const struct pcc_cid *cid,
+		       struct probe *p, struct meta_priv *b)
+{
+	ssize_t n;
+
+	(void)cid;
+	n = src_read(e, &p->src[0], META_FILE_MAX);
+	if (n < 0) {
+		mb_error(b, (int)n);
+		return n == -ENOMEM ? (int)n : 0;
+	}
+	return docker_parse(b, e->buf, (size_t)n);
 }
 
 const struct engine_ops engine_docker = {

@@ -161,15 +161,15 @@ static void fill_pid(struct pcc_engines *e, struct src *s, struct meta_priv *b)
 		b->pub.pid = mb_pid(e->buf, (size_t)n);
 }
 
-/* The OCI spec in s: *ret_ann its annotations (NULL if none).  -ENOMEM only. */
-static int load_spec(struct pcc_engines *e, struct src *s, struct meta_priv *b,
+/* The OCI spec in text: *ret_ann its annotations (NULL if none).  -ENOMEM only. */
+static int load_spec(const char *text, size_t len, struct meta_priv *b,
 		     json_t **ret_root, json_t **ret_ann)
 {
 	json_t *root = NULL;
 	int rc;
 
 	*ret_root = *ret_ann = NULL;
-	rc = jr_load(e, s, META_FILE_MAX, &root);
+	rc = jr_parse(text, len, &root);
 	if (rc < 0) {
 		mb_error(b, rc);
 		return rc == -ENOMEM ? rc : 0;
@@ -182,6 +182,16 @@ static int load_spec(struct pcc_engines *e, struct src *s, struct meta_priv *b,
 	*ret_root = root;
 	*ret_ann = jr_obj(b, root, "annotations");
 	return jr_labels(b, *ret_ann);
+}
+
+/* Read s's file (the OCI spec) into e->buf: its length, or < 0 recorded in b. */
+static ssize_t read_spec(struct pcc_engines *e, struct src *s, struct meta_priv *b)
+{
+	ssize_t n = src_read(e, s, META_FILE_MAX);
+
+	if (n < 0)
+		mb_error(b, (int)n);
+	return n;
 }
 
 /* Fields from annotations: each row's keys in order of preference. */
@@ -229,34 +239,28 @@ static int name_sandbox(struct meta_priv *b, json_t *ann, const char *podkey)
 	return 0;
 }
 
-static int containerd_fill(struct pcc_engines *e, const struct pcc_cid *cid,
-			   struct probe *p, struct meta_priv *b)
+int containerd_parse(struct meta_priv *b, const char *text, size_t len)
 {
 	json_t *root, *ann;
 	int rc;
 
-	(void)cid;
-	rc = load_spec(e, &p->src[0], b, &root, &ann);
+	rc = load_spec(text, len, b, &root, &ann);
 	if (rc == 0 && root)
 		rc = fill_fields(b, ann, containerd_fields,
 				 sizeof(containerd_fields) / sizeof(containerd_fields[0]));
 	if (rc == 0 && root)
 		rc = name_sandbox(b, ann, "io.kubernetes.cri.sandbox-name");
 	json_decref(root);
-	if (rc == 0)
-		fill_pid(e, &p->src[1], b);
 	return rc;
 }
 
-static int crio_fill(struct pcc_engines *e, const struct pcc_cid *cid,
-		     struct probe *p, struct meta_priv *b)
+int crio_parse(struct meta_priv *b, const char *text, size_t len)
 {
 	struct pcc_meta *m = &b->pub;
 	json_t *root, *ann;
 	int rc;
 
-	(void)cid;
-	rc = load_spec(e, &p->src[0], b, &root, &ann);
+	rc = load_spec(text, len, b, &root, &ann);
 	if (rc == 0 && root)
 		rc = fill_fields(b, ann, crio_fields, sizeof(crio_fields) / sizeof(crio_fields[0]));
 	if (rc == 0 && root)
@@ -265,6 +269,36 @@ static int crio_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 		rc = mb_str(&m->name, jr_str(b, ann, "io.kubernetes.container.name"), -1);
 	m->created_sec = mb_time(m->created);
 	json_decref(root);
+	return rc;
+}
+
+static int containerd_fill(struct pcc_engines *e, const struct pcc_cid *cid,
+			   struct probe *p, struct meta_priv *b)
+{
+	ssize_t n = read_spec(e, &p->src[0], b);
+	int rc = 0;
+
+	(void)cid;
+	if (n == -ENOMEM)
+		return (int)n;
+	if (n >= 0)
+		rc = containerd_parse(b, e->buf, (size_t)n);
+	if (rc == 0)
+		fill_pid(e, &p->src[1], b);
+	return rc;
+}
+
+static int crio_fill(struct pcc_engines *e, const struct pcc_cid *cid,
+		     struct probe *p, struct meta_priv *b)
+{
+	ssize_t n = read_spec(e, &p->src[0], b);
+	int rc = 0;
+
+	(void)cid;
+	if (n == -ENOMEM)
+		return (int)n;
+	if (n >= 0)
+		rc = crio_parse(b, e->buf, (size_t)n);
 	if (rc == 0)
 		fill_pid(e, &p->src[1], b);
 	return rc;

@@ -54,10 +54,15 @@ static int lxc_line(void *arg, const char *key, size_t klen, const char *val, si
 	return 0;
 }
 
+int lxc_parse(struct meta_priv *b, const char *text, size_t len)
+{
+	return mb_kv(text, len, lxc_line, b);
+}
+
 static int lxc_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 		    struct probe *p, struct meta_priv *b)
 {
-	return mb_fill_kvfile(e, cid, &p->src[0], b, lxc_line);
+	return mb_fill_kvfile(e, cid, &p->src[0], b, lxc_parse);
 }
 
 const struct engine_ops engine_lxc = {

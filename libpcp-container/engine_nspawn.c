@@ -108,9 +108,13 @@ static int machine_line(void *arg, const char *key, size_t klen, const char *val
 	if (key_is(key, klen, "LEADER")) {
 		m->pid = mb_pid(v, n);
 	} else if (key_is(key, klen, "REALTIME")) {
+		/* the first wins, as for every field: started and started_sec agree */
 		usec = strtoll(v, NULL, 10);
-		if (usec > 0 && (m->started_sec = usec / 1000000) > 0)
-			rc = mb_epoch(&m->started, m->started_sec, (long)(usec % 1000000));
+		if (m->started == NULL && usec >= 1000000) {
+			rc = mb_epoch(&m->started, usec / 1000000, (long)(usec % 1000000));
+			if (m->started != NULL)
+				m->started_sec = usec / 1000000;
+		}
 	} else {
 		for (size_t i = 0; i < sizeof(machine_keys) / sizeof(machine_keys[0]); i++) {
 			if (!key_is(key, klen, machine_keys[i].key))
@@ -123,15 +127,19 @@ static int machine_line(void *arg, const char *key, size_t klen, const char *val
 	return rc;
 }
 
-static int nspawn_fill(struct pcc_engines *e, const struct pcc_cid *cid,
-		       struct probe *p, struct meta_priv *b)
+int machine_parse(struct meta_priv *b, const char *text, size_t len)
 {
-	int rc = mb_fill_kvfile(e, cid, &p->src[0], b, machine_line);
+	int rc = mb_kv(text, len, machine_line, b);
 
-	/* machined keeps the file while the machine runs; a leader says it does */
 	if (rc == 0 && b->pub.pid > 0)
 		b->pub.state = PCC_CSTATE_RUNNING;
 	return rc;
+}
+
+static int nspawn_fill(struct pcc_engines *e, const struct pcc_cid *cid,
+		       struct probe *p, struct meta_priv *b)
+{
+	return mb_fill_kvfile(e, cid, &p->src[0], b, machine_parse);
 }
 
 const struct engine_ops engine_nspawn = {

@@ -41,7 +41,7 @@ static bool id_ok(const char *id, size_t len)
 	return len > 0 && len <= PCC_ID_MAX && strspn(id, "0123456789abcdef") == len;
 }
 
-static void cache_clear(struct podman_cache *c)
+void podman_cache_clear(struct podman_cache *c)
 {
 	for (size_t i = 0; i < c->nent; i++) {
 		free(c->ent[i].name);
@@ -57,7 +57,7 @@ static void cache_clear(struct podman_cache *c)
 void podman_cache_free(struct pcc_engines *e)
 {
 	for (size_t i = 0; i < e->npc; i++)
-		cache_clear(&e->pc[i]);
+		podman_cache_clear(&e->pc[i]);
 	free(e->pc);
 	e->pc = NULL;
 	e->npc = 0;
@@ -117,16 +117,14 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(((const struct podman_entry *)a)->id, ((const struct podman_entry *)b)->id);
 }
 
-/* Fill c from the file s: entries, or c->err.  -ENOMEM only. */
-static int cache_build(struct pcc_engines *e, struct src *s, struct podman_cache *c)
+int podman_cache_parse(struct podman_cache *c, const char *text, size_t len)
 {
 	json_t *root = NULL, *o;
 	size_t i;
 	int rc;
 
-	c->key = s->key;
 	c->err = 0;
-	rc = jr_load(e, s, META_SHARED_MAX, &root);
+	rc = jr_parse(text, len, &root);
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc < 0 || !json_is_array(root)) {
@@ -143,7 +141,7 @@ static int cache_build(struct pcc_engines *e, struct src *s, struct podman_cache
 		rc = json_is_object(o) ? entry_parse(o, &c->ent[c->nent]) : 0;
 		if (rc < 0) {
 			json_decref(root);
-			cache_clear(c);
+			podman_cache_clear(c);
 			return rc;
 		}
 		c->nent += (size_t)rc;
@@ -151,6 +149,28 @@ static int cache_build(struct pcc_engines *e, struct src *s, struct podman_cache
 	json_decref(root);
 	qsort(c->ent, c->nent, sizeof(*c->ent), entry_cmp);
 	return 0;
+}
+
+const char *podman_cache_id(const struct podman_cache *c, size_t i)
+{
+	return i < c->nent ? c->ent[i].id : NULL;
+}
+
+/* Fill c from the file s: entries, or c->err.  -ENOMEM only. */
+static int cache_build(struct pcc_engines *e, struct src *s, struct podman_cache *c)
+{
+	ssize_t n;
+
+	c->key = s->key;
+	c->err = 0;
+	n = src_read(e, s, META_SHARED_MAX);
+	if (n == -ENOMEM)
+		return (int)n;
+	if (n < 0) {
+		c->err = (int)n;
+		return 0;
+	}
+	return podman_cache_parse(c, e->buf, (size_t)n);
 }
 
 /*
@@ -170,7 +190,7 @@ static int cache_get(struct pcc_engines *e, long uid, struct src *s,
 			c = &e->pc[i];
 	if (s->key.err != 0) {
 		if (c) {		/* gone: forget it */
-			cache_clear(c);
+			podman_cache_clear(c);
 			*c = e->pc[--e->npc];
 		}
 		return 0;
@@ -188,7 +208,7 @@ static int cache_get(struct pcc_engines *e, long uid, struct src *s,
 		memset(c, 0, sizeof(*c));
 		c->uid = uid;
 	}
-	cache_clear(c);
+	podman_cache_clear(c);
 	rc = cache_build(e, s, c);
 	if (rc < 0) {
 		*c = e->pc[--e->npc];
@@ -269,29 +289,29 @@ static int fill_entry(struct meta_priv *b, const struct podman_entry *ent)
 	return rc;
 }
 
-static int podman_fill(struct pcc_engines *e, const struct pcc_cid *cid,
-		       struct probe *p, struct meta_priv *b)
+int podman_fill_cached(const struct podman_cache *c, const char *id, struct meta_priv *b)
 {
-	struct podman_cache *c;
-	struct podman_entry key, *ent = NULL;
+	struct podman_entry key, *ent;
+
+	if (c->err) {
+		mb_error(b, c->err);
+		return 0;
+	}
+	snprintf(key.id, sizeof(key.id), "%s", id);
+	ent = bsearch(&key, c->ent, c->nent, sizeof(*c->ent), entry_cmp);
+	if (ent == NULL) {
+		mb_error(b, -ENODATA);
+		return 0;
+	}
+	return fill_entry(b, ent);
+}
+
+int podman_parse_config(struct meta_priv *b, const char *text, size_t len)
+{
 	json_t *root = NULL;
 	int rc;
 
-	rc = cache_get(e, p->uid, &p->src[0], &c);
-	if (rc < 0)
-		return rc;
-	if (c && c->err)
-		mb_error(b, c->err);
-	if (c && c->err == 0) {
-		snprintf(key.id, sizeof(key.id), "%s", cid->id);
-		ent = bsearch(&key, c->ent, c->nent, sizeof(*c->ent), entry_cmp);
-		if (ent == NULL)
-			mb_error(b, -ENODATA);
-		else if ((rc = fill_entry(b, ent)) < 0)
-			return rc;
-	}
-
-	rc = jr_load(e, &p->src[1], META_FILE_MAX, &root);
+	rc = jr_parse(text, len, &root);
 	if (rc < 0) {
 		mb_error(b, rc);
 		return rc == -ENOMEM ? rc : 0;
@@ -302,6 +322,26 @@ static int podman_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 		rc = jr_labels(b, jr_obj(b, root, "annotations"));
 	json_decref(root);
 	return rc;
+}
+
+static int podman_fill(struct pcc_engines *e, const struct pcc_cid *cid,
+		       struct probe *p, struct meta_priv *b)
+{
+	struct podman_cache *c;
+	ssize_t n;
+	int rc;
+
+	rc = cache_get(e, p->uid, &p->src[0], &c);
+	if (rc == 0 && c)
+		rc = podman_fill_cached(c, cid->id, b);
+	if (rc < 0)
+		return rc;
+	n = src_read(e, &p->src[1], META_FILE_MAX);
+	if (n < 0) {
+		mb_error(b, (int)n);
+		return n == -ENOMEM ? (int)n : 0;
+	}
+	return podman_parse_config(b, e->buf, (size_t)n);
 }
 
 const struct engine_ops engine_podman = {

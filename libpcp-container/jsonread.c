@@ -68,15 +68,6 @@ int jr_parse(const char *text, size_t len, json_t **ret)
 	return 0;
 }
 
-int jr_load(struct pcc_engines *e, struct src *s, size_t max, json_t **ret)
-{
-	ssize_t n = src_read(e, s, max);
-
-	if (n < 0)
-		return (int)n;
-	return jr_parse(e->buf, (size_t)n, ret);
-}
-
 /* obj[key] unless obj is no object or the member is missing or null. */
 static json_t *member(json_t *obj, const char *key)
 {

@@ -374,7 +374,7 @@ const char *pcc_meta_label(const struct pcc_meta *m, const char *key)
 
 int mb_fill_kvfile(struct pcc_engines *e, const struct pcc_cid *cid, struct src *s,
 		   struct meta_priv *b,
-		   int (*fn)(void *arg, const char *key, size_t klen, const char *val, size_t vlen))
+		   int (*parse)(struct meta_priv *b, const char *text, size_t len))
 {
 	ssize_t n;
 	int rc;
@@ -387,5 +387,5 @@ int mb_fill_kvfile(struct pcc_engines *e, const struct pcc_cid *cid, struct src 
 		mb_error(b, (int)n);
 		return n == -ENOMEM ? (int)n : 0;
 	}
-	return mb_kv(e->buf, (size_t)n, fn, b);
+	return parse(b, e->buf, (size_t)n);
 }

@@ -31,6 +31,7 @@
  * and the process is single-threaded again when pcc_nl_open returns.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -162,6 +163,7 @@ void pcc_nl_close(struct nl_sock *sk)
 
 /* ------------------------------------------------------------------ conversations */
 
+/* A message parser: 1 if it passed the message on, 0 if it skipped it, or < 0. */
 typedef int (*msg_fn)(struct nlmsghdr *h, void *arg);
 
 /* Send req under the next sequence number. */
@@ -200,21 +202,61 @@ static ssize_t recv_one(int fd, struct pcc_nlbuf *b)
 }
 
 /*
- * Read the replies to the request just sent, calling fn for each message
- * that is not a control message, until NLMSG_DONE or NLMSG_ERROR (an error,
- * or the ack of a non-dump request).  The first error fn returns is kept
- * while the rest of the dump is drained: a socket with a dump left running
- * refuses the next one (-EBUSY).  Returns the number of messages passed to
- * fn, or -errno.
+ * The messages of one datagram of conversation c: fn for each that is not
+ * a control message, until NLMSG_DONE or NLMSG_ERROR (an error, or the ack
+ * of a non-dump request), counting those fn passes on to its callback.
+ * The first error fn returns is kept in c->err while the rest of the dump
+ * is drained: a socket with a dump left running refuses the next one
+ * (-EBUSY).  Returns 1 if the conversation ended, 0
+ * if more is to come, -EPROTO for an NLMSG_ERROR too short to read.
+ */
+static int walk(struct pcc_nlconv *c, void *buf, size_t len, msg_fn fn, void *arg)
+{
+	int left = len > INT_MAX ? INT_MAX : (int)len, rc;
+	struct nlmsghdr *h;
+	struct nlmsgerr *e;
+
+	for (h = buf; nlmsg_ok(h, left); h = nlmsg_next(h, &left)) {
+		if (h->nlmsg_seq != c->seq || h->nlmsg_pid != c->port)
+			continue;	/* left from a conversation cut short */
+		switch (h->nlmsg_type) {
+		case NLMSG_DONE:
+			if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
+			    *(int *)nlmsg_data(h) < 0 && c->err == 0)
+				c->err = *(int *)nlmsg_data(h);
+			return 1;
+		case NLMSG_ERROR:
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+				return -EPROTO;
+			e = nlmsg_data(h);
+			if (e->error < 0 && c->err == 0)
+				c->err = e->error;
+			return 1;
+		case NLMSG_NOOP:
+		case NLMSG_OVERRUN:
+			continue;
+		}
+		if (c->err < 0)
+			continue;
+		rc = fn(h, arg);
+		if (rc < 0)
+			c->err = rc;
+		else if (rc > 0)
+			c->count++;
+	}
+	return 0;
+}
+
+/*
+ * Send req and read its replies, handing each datagram to walk with fn.
+ * Returns the number of messages fn passed on, or -errno.
  */
 static int talk(struct nl_sock *sk, struct pcc_nlbuf *b, struct nl_msg *req,
 		msg_fn fn, void *arg)
 {
-	uint32_t port = nl_socket_get_local_port(sk);
-	struct nlmsghdr *h;
-	struct nlmsgerr *e;
-	int count = 0, err = 0, rc, left;
+	struct pcc_nlconv c = { 0 };
 	ssize_t n;
+	int rc;
 
 	if (b->buf == NULL) {
 		b->buf = malloc(NL_RCVBUF);
@@ -225,40 +267,17 @@ static int talk(struct nl_sock *sk, struct pcc_nlbuf *b, struct nl_msg *req,
 	rc = send_req(sk, b, req);
 	if (rc < 0)
 		return rc;
-	for (;;) {
+	c.seq = b->seq;
+	c.port = nl_socket_get_local_port(sk);
+	do {
 		n = recv_one(nl_socket_get_fd(sk), b);
 		if (n < 0)
-			return n;
-		left = (int)n;
-		for (h = (struct nlmsghdr *)b->buf; nlmsg_ok(h, left); h = nlmsg_next(h, &left)) {
-			if (h->nlmsg_seq != b->seq || h->nlmsg_pid != port)
-				continue;	/* left from a conversation cut short */
-			switch (h->nlmsg_type) {
-			case NLMSG_DONE:
-				if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
-				    *(int *)nlmsg_data(h) < 0 && err == 0)
-					err = *(int *)nlmsg_data(h);
-				return err < 0 ? err : count;
-			case NLMSG_ERROR:
-				if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-					return -EPROTO;
-				e = nlmsg_data(h);
-				if (e->error < 0 && err == 0)
-					err = e->error;
-				return err < 0 ? err : count;
-			case NLMSG_NOOP:
-			case NLMSG_OVERRUN:
-				continue;
-			}
-			if (err < 0)
-				continue;
-			rc = fn(h, arg);
-			if (rc < 0)
-				err = rc;
-			else
-				count++;
-		}
-	}
+			return (int)n;
+		rc = walk(&c, b->buf, (size_t)n, fn, arg);
+	} while (rc == 0);
+	if (rc < 0)
+		return rc;
+	return c.err < 0 ? c.err : c.count;
 }
 
 /* ------------------------------------------------------------------ stats */
@@ -275,6 +294,7 @@ static int stats_msg(struct nlmsghdr *h, void *arg)
 	struct pcc_ifstats st;
 	struct nlattr *at;
 	size_t len;
+	int rc;
 
 	if (h->nlmsg_type != RTM_NEWSTATS || !nlmsg_valid_hdr(h, sizeof(*ifsm)))
 		return 0;
@@ -286,7 +306,8 @@ static int stats_msg(struct nlmsghdr *h, void *arg)
 	len = (size_t)nla_len(at);
 	memset(&st, 0, sizeof(st));
 	memcpy(&st, nla_data(at), len < sizeof(st) ? len : sizeof(st));
-	return a->fn(ifsm->ifindex, &st, a->arg);
+	rc = a->fn(ifsm->ifindex, &st, a->arg);
+	return rc < 0 ? rc : 1;
 }
 
 /* The dump request, built once: only its sequence number changes. */
@@ -308,6 +329,16 @@ static int stats_req(struct pcc_nlbuf *b)
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+int pcc_nl_stats_parse(struct pcc_nlconv *c, void *buf, size_t len,
+		       pcc_nl_stats_fn fn, void *arg)
+{
+	struct stats_arg a = { fn, arg };
+
+	if (c == NULL || buf == NULL || fn == NULL)
+		return -EINVAL;
+	return walk(c, buf, len, stats_msg, &a);
 }
 
 int pcc_nl_stats(struct nl_sock *sk, struct pcc_nlbuf *b, pcc_nl_stats_fn fn, void *arg)
@@ -347,6 +378,7 @@ static int link_msg(struct nlmsghdr *h, void *arg)
 	struct nlattr *tb[IFLA_MAX + 1];
 	struct ifinfomsg *ifi;
 	struct pcc_nllink l;
+	int rc;
 
 	if (h->nlmsg_type != RTM_NEWLINK || !nlmsg_valid_hdr(h, sizeof(*ifi)))
 		return 0;
@@ -364,7 +396,18 @@ static int link_msg(struct nlmsghdr *h, void *arg)
 		l.link = nla_get_u32(tb[IFLA_LINK]);
 	if (tb[IFLA_LINK_NETNSID] != NULL && nla_len(tb[IFLA_LINK_NETNSID]) >= 4)
 		l.link_nsid = nla_get_s32(tb[IFLA_LINK_NETNSID]);
-	return a->fn(&l, a->arg);
+	rc = a->fn(&l, a->arg);
+	return rc < 0 ? rc : 1;
+}
+
+int pcc_nl_links_parse(struct pcc_nlconv *c, void *buf, size_t len,
+		       pcc_nl_link_fn fn, void *arg)
+{
+	struct link_arg a = { fn, arg };
+
+	if (c == NULL || buf == NULL || fn == NULL)
+		return -EINVAL;
+	return walk(c, buf, len, link_msg, &a);
 }
 
 int pcc_nl_links(struct nl_sock *sk, struct pcc_nlbuf *b, uint32_t ifindex,

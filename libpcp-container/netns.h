@@ -93,13 +93,46 @@ void pcc_nl_close(struct nl_sock *sk);	/* NULL is fine */
 
 /*
  * Dump RTM_GETSTATS (IFLA_STATS_LINK_64), calling fn per interface.
- * Returns the count; -EOPNOTSUPP/-EINVAL on kernels without it; -errno.
+ * Returns the number of interfaces fn took; -EOPNOTSUPP/-EINVAL on kernels
+ * without it; -errno (fn's first error).
  */
 int pcc_nl_stats(struct nl_sock *sk, struct pcc_nlbuf *b, pcc_nl_stats_fn fn, void *arg);
 
-/* Dump RTM_GETLINK (ifindex 0) or get one link, calling fn.  Returns the count or -errno. */
+/*
+ * Dump RTM_GETLINK (ifindex 0) or get one link, calling fn.  Returns the
+ * number of links fn took, or -errno.
+ */
 int pcc_nl_links(struct nl_sock *sk, struct pcc_nlbuf *b, uint32_t ifindex,
 		 pcc_nl_link_fn fn, void *arg);
+
+/*
+ * The receiving end of one conversation: zero it, set seq and port to the
+ * request's, then hand each datagram received to a pcc_nl_*_parse.
+ */
+struct pcc_nlconv {
+	uint32_t seq;		/* the request's sequence number */
+	uint32_t port;		/* the socket's port id */
+	int count;		/* messages passed to the callback so far (and it took) */
+	int err;		/* the first error, the kernel's or the callback's; 0 if none */
+};
+
+/*
+ * pcc_nl_stats_parse, pcc_nl_links_parse - the messages of one received
+ * datagram (len bytes at buf, 4-byte aligned as recvmsg leaves it) of an
+ * RTM_GETSTATS or RTM_GETLINK conversation: fn for each RTM_NEWSTATS
+ * message with IFLA_STATS_LINK_64, or each RTM_NEWLINK message, of
+ * conversation c.  Messages of other conversations or types and short ones
+ * are skipped, bytes after the last whole message ignored; after an error
+ * the rest is drained without fn.  Pure: what pcc_nl_stats and
+ * pcc_nl_links do with each datagram, for tests and fuzzers.  Returns 1 if
+ * the datagram ended the conversation (NLMSG_DONE or NLMSG_ERROR: the
+ * outcome is c->err if < 0, else c->count), 0 if more is to come, -EPROTO
+ * for an NLMSG_ERROR too short to read, -EINVAL for NULL arguments.
+ */
+int pcc_nl_stats_parse(struct pcc_nlconv *c, void *buf, size_t len,
+		       pcc_nl_stats_fn fn, void *arg);
+int pcc_nl_links_parse(struct pcc_nlconv *c, void *buf, size_t len,
+		       pcc_nl_link_fn fn, void *arg);
 
 /*
  * The id the socket's namespace gives the namespace nsfd refers to

@@ -7,7 +7,7 @@ cd "$top"
 BUILD=${BUILD:-build}
 rc=0
 
-scripts=$(grep -rlE '^#! ?/bin/(ba)?sh' scripts qa/lab qa/check qa/common.rc bench .ci \
+scripts=$(grep -rlE '^#! ?/bin/(ba)?sh' scripts qa/lab qa/check qa/common.rc qa/fuzz/*.sh bench .ci \
 	pmda-containers/Install pmda-containers/Remove 2>/dev/null | grep -v '\.c$' || true)
 if command -v shellcheck >/dev/null 2>&1; then
 	# SC1090/1091: sourced files named at run time (pcp.env, common.rc)
