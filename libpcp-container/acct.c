@@ -14,8 +14,15 @@
  * budget is spent), one parse, and stores.  No allocation (after the buffer
  * and iodev have grown to size), no path building, no stat().
  *
+ * Which files keep an fd is not this reader's choice alone: readers that
+ * share a budget share a plan (acct_plan.c) that gives each kind of file a
+ * quota, so that at thousands of containers each keeps its most-read files
+ * open and the rest are opened per read.  They share its parse buffer too.
+ *
  * What always holds for a reader:
- *  - file[i].fd >= 0 exactly for the fds counted in budget->held;
+ *  - file[i].fd >= 0 exactly for the fds counted in budget->held (and in
+ *    the plan's kept[] under the file's rank);
+ *  - every file not marked absent counts in the plan's users[];
  *  - a file marked absent is not tried again until the reader is rebuilt
  *    (it was missing while its cgroup directory existed: the kernel does
  *    not have it, e.g. memsw without swap accounting);
@@ -55,6 +62,8 @@ struct acct_fh {
 struct pcc_acct {
 	const struct pcc_mounts *m;	/* borrowed */
 	struct pcc_fdbudget *budget;	/* borrowed, may be NULL (no kept fds) */
+	struct pcc_acct_plan *plan;	/* budget->plan once joined, else NULL */
+	unsigned gen;			/* plan->gen when the quotas were last checked */
 	unsigned nfile, nslot;
 	struct acct_fh *file;		/* nfile entries */
 	struct acct_slot *slot;		/* nslot entries, grouped by file */
@@ -63,8 +72,10 @@ struct pcc_acct {
 	uint32_t missing;		/* hierarchies the live cgroup is not in (bits of hier index) */
 	unsigned recheck;		/* reads left before missing is tried again */
 	char *paths;			/* one block holding every rel, rel_alt and dir */
-	char *buf;			/* parse buffer, grown by pcc_read_cgfile */
-	size_t cap;
+	char **buf;			/* parse buffer, grown by pcc_read_cgfile: the */
+	size_t *cap;			/* plan's, or own_buf without a budget */
+	char *own_buf;
+	size_t own_cap;
 	struct pcc_acct_counters cnt;
 };
 
@@ -224,6 +235,23 @@ static int make_paths(struct pcc_acct *a, const char *path)
 	return 0;
 }
 
+/* Join the budget's plan: count this reader's files, share its buffer. */
+static int join(struct pcc_acct *a)
+{
+	unsigned i;
+	int rc;
+
+	if ((rc = acct_plan_join(a->budget)) < 0)
+		return rc;
+	a->plan = a->budget->plan;
+	for (i = 0; i < a->nfile; i++)
+		acct_plan_users(a->plan, a->file[i].def->rank, 1);
+	a->gen = a->plan->gen;
+	a->buf = &a->plan->buf;
+	a->cap = &a->plan->cap;
+	return 0;
+}
+
 int pcc_acct_new(const struct pcc_mounts *m, const char *path,
 		 struct pcc_fdbudget *budget, struct pcc_acct **ret_acct)
 {
@@ -237,9 +265,13 @@ int pcc_acct_new(const struct pcc_mounts *m, const char *path,
 		return -ENOMEM;
 	a->m = m;
 	a->budget = budget;
+	a->buf = &a->own_buf;
+	a->cap = &a->own_cap;
 	rc = plan(a);
 	if (rc == 0)
 		rc = make_paths(a, path);
+	if (rc == 0 && budget != NULL)
+		rc = join(a);
 	if (rc < 0) {
 		pcc_acct_free(a);
 		return rc;
@@ -256,8 +288,16 @@ static void fh_close(struct pcc_acct *a, struct acct_fh *f)
 		return;
 	close(f->fd);
 	f->fd = -1;
-	if (a->budget != NULL && a->budget->held > 0)
-		a->budget->held--;
+	acct_plan_drop(a->budget, f->def->rank);	/* only a plan's readers keep fds */
+}
+
+/* f is not there in the live cgroup: stop trying it and drop it from the plan. */
+static void fh_absent(struct pcc_acct *a, struct acct_fh *f)
+{
+	fh_close(a, f);
+	f->absent = true;
+	if (a->plan != NULL)
+		acct_plan_users(a->plan, f->def->rank, -1);
 }
 
 void pcc_acct_free(struct pcc_acct *a)
@@ -266,13 +306,18 @@ void pcc_acct_free(struct pcc_acct *a)
 
 	if (a == NULL)
 		return;
-	for (i = 0; i < a->nfile; i++)
+	for (i = 0; i < a->nfile; i++) {
 		fh_close(a, &a->file[i]);
+		if (a->plan != NULL && !a->file[i].absent)
+			acct_plan_users(a->plan, a->file[i].def->rank, -1);
+	}
+	if (a->plan != NULL)
+		acct_plan_leave(a->budget);
 	free(a->file);
 	free(a->slot);
 	free(a->key);
 	free(a->paths);
-	free(a->buf);
+	free(a->own_buf);
 	free(a);
 }
 
@@ -312,17 +357,19 @@ static int fh_open(struct pcc_acct *a, struct acct_fh *f)
 }
 
 /*
- * Read f into a->buf.  Returns the length; -ENOENT if the cgroup is gone;
- * other -errno.  Keeps the fd while the budget allows.
+ * Read f into *a->buf.  Returns the length; -ENOENT if the cgroup is gone;
+ * other -errno.  Keeps the fd if the plan allows.
  */
 static ssize_t fh_read(struct pcc_acct *a, struct acct_fh *f)
 {
+	unsigned k = f->def->rank;
 	ssize_t n;
 	int fd;
 
 	if (f->fd >= 0) {
 		a->cnt.reads++;
-		n = pcc_read_cgfile(f->fd, &a->buf, &a->cap, ACCT_FILE_MAX);
+		acct_plan_count(a->plan, k, false);
+		n = pcc_read_cgfile(f->fd, a->buf, a->cap, ACCT_FILE_MAX);
 		if (!vanished(n))
 			return n;
 		/* removed (ENODEV); perhaps made again, as a restarted container's is */
@@ -333,14 +380,27 @@ static ssize_t fh_read(struct pcc_acct *a, struct acct_fh *f)
 		return fd;
 	a->cnt.opens++;
 	a->cnt.reads++;
-	n = pcc_read_cgfile(fd, &a->buf, &a->cap, ACCT_FILE_MAX);
-	if (n >= 0 && a->budget != NULL && a->budget->held < a->budget->max) {
+	if (a->plan != NULL)
+		acct_plan_count(a->plan, k, true);
+	n = pcc_read_cgfile(fd, a->buf, a->cap, ACCT_FILE_MAX);
+	if (n >= 0 && a->plan != NULL && acct_plan_may_keep(a->budget, k)) {
 		f->fd = fd;
-		a->budget->held++;
+		acct_plan_keep(a->budget, k);
 	} else {
 		close(fd);
 	}
 	return vanished(n) ? -ENOENT : n;
+}
+
+/* The plan's quotas shrank since this reader last looked: give back fds over them. */
+static void fit_quotas(struct pcc_acct *a)
+{
+	unsigned i;
+
+	a->gen = a->plan->gen;
+	for (i = 0; i < a->nfile; i++)
+		if (a->file[i].fd >= 0 && acct_plan_over(a->plan, a->file[i].def->rank))
+			fh_close(a, &a->file[i]);
 }
 
 /* ------------------------------------------------------------------ read */
@@ -420,6 +480,11 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 		pcc_statset_add(&need, PCC_MEM_USAGE);
 	memset(&out->have, 0, sizeof(out->have));
 	out->niodev = 0;
+	if (a->plan != NULL) {
+		acct_plan_tick(a->budget);
+		if (a->gen != a->plan->gen)
+			fit_quotas(a);
+	}
 	if (a->missing != 0 && a->recheck-- == 0)
 		a->missing = 0;
 	for (i = 0; i < a->nfile; i++) {
@@ -436,14 +501,12 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 		if (n == -ENOMEM)
 			return -ENOMEM;
 		if (n < 0) {
-			if (lasting(n)) {
-				f->absent = true;	/* -ENODATA, -EOPNOTSUPP, -EFBIG... */
-				fh_close(a, f);
-			}
+			if (lasting(n))		/* -ENODATA, -EOPNOTSUPP, -EFBIG... */
+				fh_absent(a, f);
 			continue;
 		}
 		ok++;
-		rc = pcc_acct_fill(f->def->fmt, a->buf, (size_t)n, f->flags,
+		rc = pcc_acct_fill(f->def->fmt, *a->buf, (size_t)n, f->flags,
 				   &a->slot[f->first], &a->key[f->first], f->n, out);
 		if (rc < 0)
 			return rc;

@@ -7,6 +7,7 @@
 #ifndef PCC_ACCT_H
 #define PCC_ACCT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "keyed.h"
@@ -34,11 +35,19 @@ enum acct_conv {
 	CONV_SWAP_V1,	/* memory.memsw.usage_in_bytes, less PCC_MEM_USAGE afterwards */
 };
 
+/*
+ * File kinds, for the kept-fd plan (acct_plan.c): every acct_file has its own
+ * rank, 0 <= rank < ACCT_NKIND, which orders the kinds when read counts do
+ * not (0 is kept first).
+ */
+#define ACCT_NKIND	32
+
 /* One cgroup interface file. */
 struct acct_file {
 	const char *name;	/* below the cgroup's directory */
 	const char *alt;	/* read instead when name is missing (same format), or NULL */
 	enum acct_fmt fmt;
+	uint8_t rank;		/* the file kind and its static priority, < ACCT_NKIND, unique */
 };
 
 /* Where one statistic comes from on one cgroup version. */
@@ -59,6 +68,8 @@ struct acct_row {
 
 extern const struct acct_row pcc_acct_rows[];
 extern const size_t pcc_acct_nrows;	/* == PCC_NSTAT: one row per statistic */
+extern const struct acct_file *const pcc_acct_kinds[];	/* every file, kinds[i]->rank == i */
+extern const size_t pcc_acct_nkinds;			/* <= ACCT_NKIND */
 
 /*
  * pcc_acct_convert - apply conv to a parsed value.  Returns 0 and *ret_val,
@@ -87,6 +98,89 @@ struct acct_slot {
 int pcc_acct_fill(enum acct_fmt fmt, const char *text, size_t len, unsigned flags,
 		  const struct acct_slot *slots, const char *const *keys, unsigned n,
 		  struct pcc_sample *out);
+
+/*
+ * The kept-fd plan of the readers sharing one budget (acct_plan.c says why
+ * and how).  Counts are of files, over every reader: users[k] files of kind
+ * k exist (absent ones not counted), kept[k] of them have a kept fd, and at
+ * most quota[k] may.
+ */
+struct pcc_acct_plan {
+	unsigned readers;		/* readers sharing the budget; the last frees the plan */
+	unsigned files;			/* sum of users[] */
+	unsigned held;			/* sum of kept[]; also counted in budget->held */
+	unsigned gen;			/* bumped when a quota drops below kept */
+	bool dirty;			/* users changed since the last balance */
+	unsigned users[ACCT_NKIND];
+	unsigned kept[ACCT_NKIND];
+	unsigned quota[ACCT_NKIND];
+	uint32_t ereads[ACCT_NKIND];	/* reads of each kind in this epoch */
+	uint64_t score[ACCT_NKIND];	/* reads per file per epoch, decayed, x 65536 */
+	uint64_t epoch;			/* reads in this epoch */
+	uint64_t reads, opens, balances;
+	char *buf;			/* the readers' parse buffer (one thread at a time) */
+	size_t cap;
+};
+
+/* A reader joins b's plan (made if b has none): 0 or -ENOMEM. */
+int acct_plan_join(struct pcc_fdbudget *b);
+/* A reader leaves b's plan, having closed its fds and dropped its users. */
+void acct_plan_leave(struct pcc_fdbudget *b);
+/* Rank the kinds again and set the quotas; end_epoch also folds this
+ * epoch's reads into the scores. */
+void acct_plan_balance(struct pcc_fdbudget *b, bool end_epoch);
+
+/* Files of kind k: one more (delta 1) or one less (-1). */
+static inline void acct_plan_users(struct pcc_acct_plan *p, unsigned k, int delta)
+{
+	p->users[k] += delta;
+	p->files += delta;
+	p->dirty = true;
+}
+
+/* Before a reader reads: balance if readers came or went, or an epoch ended. */
+static inline void acct_plan_tick(struct pcc_fdbudget *b)
+{
+	struct pcc_acct_plan *p = b->plan;
+
+	if (p->dirty)
+		acct_plan_balance(b, false);
+	else if (p->epoch >= (p->files > 64 ? p->files : 64))
+		acct_plan_balance(b, true);
+}
+
+static inline void acct_plan_count(struct pcc_acct_plan *p, unsigned k, bool opened)
+{
+	p->ereads[k]++;
+	p->epoch++;
+	p->reads++;
+	p->opens += opened;
+}
+
+static inline bool acct_plan_may_keep(const struct pcc_fdbudget *b, unsigned k)
+{
+	return b->plan->kept[k] < b->plan->quota[k] && b->held < b->max;
+}
+
+static inline bool acct_plan_over(const struct pcc_acct_plan *p, unsigned k)
+{
+	return p->kept[k] > p->quota[k];
+}
+
+static inline void acct_plan_keep(struct pcc_fdbudget *b, unsigned k)
+{
+	b->plan->kept[k]++;
+	b->plan->held++;
+	b->held++;
+}
+
+static inline void acct_plan_drop(struct pcc_fdbudget *b, unsigned k)
+{
+	b->plan->kept[k]--;
+	b->plan->held--;
+	if (b->held > 0)
+		b->held--;
+}
 
 /* System calls one reader made, for tests and for the owner's own metrics. */
 struct pcc_acct_counters {

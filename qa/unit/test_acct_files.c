@@ -120,22 +120,33 @@ START_TEST(fd_budget)
 	ck_assert_int_eq(pcc_acct_new(x.m, "/docker/" ID_A, &x.budget, &a), 0);
 	ck_assert_int_eq(pcc_acct_new(x.m, "/docker/" ID_B, &x.budget, &b), 0);
 	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 24);
-	ck_assert_uint_eq(x.budget.held, 3);
-	ck_assert_int_eq(fds_open(x.dir, "/docker/"), 3);
+	/*
+	 * Shared by kind, not first come first served: room for one kind in
+	 * both readers (cpuacct.usage, rank 0) and one more file (cpu.stat,
+	 * rank 1) in whichever reader reads first.
+	 */
+	ck_assert_uint_eq(x.budget.held, 2);
+	ck_assert_int_eq(fds_open(x.dir, "/docker/"), 2);
+	ck_assert_int_eq(fds_open(x.dir, "/cpuacct.usage"), 1);
+	ck_assert_int_eq(fds_open(x.dir, "/cpu.stat"), 1);
 	pcc_acct_get_counters(a, &c1);
 	ck_assert_uint_eq(c1.opens, c1.reads);	/* first read: every file opened */
 	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 24);
 	pcc_acct_get_counters(a, &c2);
-	ck_assert_uint_eq(c2.opens - c1.opens, c1.opens - 3);	/* 3 kept, others reopened */
-	/* the budget is shared: b gets none */
+	ck_assert_uint_eq(c2.opens - c1.opens, c1.opens - 2);	/* 2 kept, others reopened */
 	ck_assert_int_eq(pcc_acct_read(b, &want, &out), 20);
 	ck_assert_uint_eq(x.budget.held, 3);
+	ck_assert_int_eq(fds_open(x.dir, "/cpuacct.usage"), 2);
+	/* a goes: b alone gets the three most valuable kinds */
 	pcc_acct_free(a);
-	ck_assert_uint_eq(x.budget.held, 0);
+	ck_assert_uint_eq(x.budget.held, 1);
 	ck_assert_int_eq(pcc_acct_read(b, &want, &out), 20);
 	ck_assert_uint_eq(x.budget.held, 3);
+	ck_assert_int_eq(fds_open(x.dir, "/cpu.stat"), 1);
+	ck_assert_int_eq(fds_open(x.dir, "/memory.usage_in_bytes"), 1);
 	pcc_acct_free(b);
 	ck_assert_uint_eq(x.budget.held, 0);
+	ck_assert_ptr_null(x.budget.plan);	/* freed with the last reader */
 	ck_assert_int_eq(fds_open(x.dir, "/docker/"), 0);
 
 	/* no budget at all */
