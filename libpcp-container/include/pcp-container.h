@@ -262,6 +262,24 @@ void pcc_set_free(struct pcc_set *s);
  */
 int pcc_set_refresh(struct pcc_set *s);
 
+/*
+ * pcc_set_refresh_events - pcc_set_refresh without the periodic safety walk:
+ * pending inotify events are handled (partial scans), and a full walk
+ * happens only when the set cannot be right without one (the first
+ * refresh, an inotify overflow, an error).  For a caller that must answer
+ * quickly (a PMDA's fetch) and runs pcc_set_refresh at quiet moments, when
+ * pcc_set_full_due_ms says.  Returns as pcc_set_refresh.
+ */
+int pcc_set_refresh_events(struct pcc_set *s);
+
+/*
+ * pcc_set_full_due_ms - milliseconds until the periodic full walk of
+ * pcc_set_refresh is due: 0 if due now (or needed: nothing walked yet, an
+ * overflow), INT_MAX if there is none (rescan_secs 0 and inotify
+ * working) or it is further away, -EINVAL for a NULL set.
+ */
+int pcc_set_full_due_ms(const struct pcc_set *s);
+
 /* The inotify fd, for callers that poll (-1 if inotify is unavailable). */
 int pcc_set_fd(const struct pcc_set *s);
 
