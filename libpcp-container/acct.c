@@ -34,6 +34,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,9 +48,9 @@
 /* One cgroup file of this container. */
 struct acct_fh {
 	const struct acct_file *def;
-	const char *rel;		/* def->name below the hierarchy dirfd, in a->paths */
-	const char *rel_alt;		/* def->alt likewise, NULL if none */
-	const char *dir;		/* the cgroup directory, "." for the root cgroup */
+	const char *dir;		/* the cgroup directory below the hierarchy dirfd,
+					 * "." for the root cgroup; in a->paths, shared by
+					 * the files of hierarchies with the same root */
 	struct pcc_statset stats;	/* what it yields */
 	int hier;			/* index into m->hier */
 	int fd;				/* kept fd, or -1 */
@@ -71,7 +72,7 @@ struct pcc_acct {
 	bool swap_v1;			/* PCC_MEM_SWAP needs PCC_MEM_USAGE too */
 	uint32_t missing;		/* hierarchies the live cgroup is not in (bits of hier index) */
 	unsigned recheck;		/* reads left before missing is tried again */
-	char *paths;			/* one block holding every rel, rel_alt and dir */
+	char *paths;			/* one block holding the distinct dirs */
 	char **buf;			/* parse buffer, grown by pcc_read_cgfile: the */
 	size_t *cap;			/* plan's, or own_buf without a budget */
 	char *own_buf;
@@ -130,33 +131,31 @@ static bool path_ok(const char *path)
 	return true;
 }
 
-/* Append "dir/name" (or "name") to *pp; return where it starts. */
-static const char *put_path(char **pp, const char *dir, const char *name)
+/*
+ * "dir/name" into buf (size PATH_MAX + ACCT_NAME_ROOM), built at each open:
+ * a few tens of ns beside the open's microseconds, and a thousand readers
+ * keep one directory string each instead of three paths per file.
+ */
+#define ACCT_NAME_ROOM	64
+static const char *file_path(char *buf, const char *dir, const char *name)
 {
-	char *start = *pp, *p = start;
-	size_t n = strlen(dir);
+	size_t d = strlen(dir), n = strlen(name);
 
-	memcpy(p, dir, n);
-	p += n;
-	if (name != NULL) {
-		if (n)
-			*p++ = '/';
-		n = strlen(name);
-		memcpy(p, name, n);
-		p += n;
-	} else if (n == 0) {
-		*p++ = '.';
-	}
-	*p++ = '\0';
-	*pp = p;
-	return start;
+	if (d + 1 + n + 1 > PATH_MAX + ACCT_NAME_ROOM)
+		return NULL;
+	memcpy(buf, dir, d);
+	buf[d] = '/';
+	memcpy(buf + d + 1, name, n + 1);
+	return buf;
 }
 
 /* The distinct files of the table on this host, each with its slots. */
 static int plan(struct pcc_acct *a)
 {
 	const struct acct_src *src;
+	struct acct_slot *sl;
 	struct acct_fh *f;
+	const char **k;
 	unsigned i, r;
 	int h;
 
@@ -200,37 +199,45 @@ static int plan(struct pcc_acct *a)
 				a->swap_v1 = true;
 		}
 	}
-	/* a thousand readers: give back the worst-case room (failure is harmless) */
+	/* thousands of readers: give back the worst-case room (failure is harmless) */
 	if (a->nfile > 0 && (f = realloc(a->file, a->nfile * sizeof(*f))) != NULL)
 		a->file = f;
+	if (a->nslot > 0 && (sl = realloc(a->slot, a->nslot * sizeof(*sl))) != NULL)
+		a->slot = sl;
+	if (a->nslot > 0 && (k = realloc(a->key, a->nslot * sizeof(*k))) != NULL)
+		a->key = k;
 	return 0;
 }
 
-/* Every file's paths, in one block. */
+/*
+ * Each file's cgroup directory below its hierarchy: below_mount() of path,
+ * which differs between hierarchies only where a mount shows a subtree, so
+ * the block holds each distinct one once ("." for the root cgroup).
+ */
 static int make_paths(struct pcc_acct *a, const char *path)
 {
-	const struct acct_fh *f;
 	const char *dir;
 	size_t size = 0;
-	unsigned i;
+	unsigned i, j;
 	char *p;
 
-	for (i = 0; i < a->nfile; i++) {
-		f = &a->file[i];
-		dir = below_mount(&a->m->hier[f->hier], path);
-		size += 3 * (strlen(dir) + 2) + strlen(f->def->name) +
-			(f->def->alt ? strlen(f->def->alt) : 0);
-	}
+	for (i = 0; i < a->nfile; i++)
+		size += strlen(below_mount(&a->m->hier[a->file[i].hier], path)) + 2;
 	a->paths = p = malloc(size ? size : 1);
 	if (a->paths == NULL)
 		return -ENOMEM;
 	for (i = 0; i < a->nfile; i++) {
-		struct acct_fh *fw = &a->file[i];
-
-		dir = below_mount(&a->m->hier[fw->hier], path);
-		fw->rel = put_path(&p, dir, fw->def->name);
-		fw->rel_alt = fw->def->alt ? put_path(&p, dir, fw->def->alt) : NULL;
-		fw->dir = put_path(&p, dir, NULL);
+		dir = below_mount(&a->m->hier[a->file[i].hier], path);
+		if (*dir == '\0')
+			dir = ".";
+		for (j = 0; j < i && strcmp(a->file[j].dir, dir) != 0; j++)
+			;
+		if (j < i) {
+			a->file[i].dir = a->file[j].dir;
+			continue;
+		}
+		a->file[i].dir = p;
+		p = stpcpy(p, dir) + 1;
 	}
 	return 0;
 }
@@ -335,8 +342,13 @@ static inline bool vanished(ssize_t err)
 static int fh_open(struct pcc_acct *a, struct acct_fh *f)
 {
 	int dirfd = a->m->hier[f->hier].dirfd, fd;
+	char buf[PATH_MAX + ACCT_NAME_ROOM];
+	const char *rel;
 
-	fd = openat(dirfd, f->use_alt ? f->rel_alt : f->rel, O_RDONLY | O_CLOEXEC);
+	rel = file_path(buf, f->dir, f->use_alt ? f->def->alt : f->def->name);
+	if (rel == NULL)
+		return -ENAMETOOLONG;
+	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0)
 		return fd;
 	if (errno != ENOENT)
@@ -344,8 +356,9 @@ static int fh_open(struct pcc_acct *a, struct acct_fh *f)
 	a->cnt.probes++;
 	if (faccessat(dirfd, f->dir, F_OK, 0) < 0)
 		return -ENOENT;
-	if (!f->use_alt && f->rel_alt != NULL) {
-		fd = openat(dirfd, f->rel_alt, O_RDONLY | O_CLOEXEC);
+	if (!f->use_alt && f->def->alt != NULL &&
+	    (rel = file_path(buf, f->dir, f->def->alt)) != NULL) {
+		fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			f->use_alt = true;
 			return fd;
@@ -524,6 +537,26 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 		a->recheck = ACCT_RECHECK;
 	}
 	return count;
+}
+
+void pcc_acct_files(const struct pcc_acct *a, const struct pcc_statset *want,
+		    void (*fn)(const char *mount, const char *rel, void *arg), void *arg)
+{
+	char buf[PATH_MAX + ACCT_NAME_ROOM];
+	struct pcc_statset need = *want;
+	const struct acct_fh *f;
+	const char *rel;
+	unsigned i;
+
+	if (a->swap_v1 && pcc_statset_has(want, PCC_MEM_SWAP))
+		pcc_statset_add(&need, PCC_MEM_USAGE);
+	for (i = 0; i < a->nfile; i++) {
+		f = &a->file[i];
+		if (f->absent || ((a->missing >> f->hier) & 1) || !overlaps(&f->stats, &need))
+			continue;
+		if ((rel = file_path(buf, f->dir, f->use_alt ? f->def->alt : f->def->name)) != NULL)
+			fn(a->m->hier[f->hier].mount, rel, arg);
+	}
 }
 
 void pcc_acct_get_counters(const struct pcc_acct *a, struct pcc_acct_counters *ret_counters)

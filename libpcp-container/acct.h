@@ -118,6 +118,8 @@ struct pcc_acct_plan {
 	uint64_t score[ACCT_NKIND];	/* reads per file per epoch, decayed, x 65536 */
 	uint64_t epoch;			/* reads in this epoch */
 	uint64_t reads, opens, balances;
+	unsigned kinds_kept;		/* at the last balance: kinds with quota == users */
+	unsigned kinds_partial;		/* ... and kinds with 0 < quota < users */
 	char *buf;			/* the readers' parse buffer (one thread at a time) */
 	size_t cap;
 };
@@ -188,6 +190,16 @@ struct pcc_acct_counters {
 	uint64_t reads;		/* pcc_read_cgfile() calls (one pread each, usually) */
 	uint64_t probes;	/* checks whether the cgroup directory still exists */
 };
+
+/*
+ * pcc_acct_files - the files a read of want reads now (neither those found
+ * absent nor those of hierarchies the cgroup is missing from): fn(mount,
+ * rel, arg) for each, mount being the hierarchy's mount point as the host
+ * sees it and rel the file below it.  For benchmarks that must read what
+ * the reader reads.
+ */
+void pcc_acct_files(const struct pcc_acct *a, const struct pcc_statset *want,
+		    void (*fn)(const char *mount, const char *rel, void *arg), void *arg);
 
 /* pcc_acct_get_counters - the counters of a since pcc_acct_new. */
 void pcc_acct_get_counters(const struct pcc_acct *a, struct pcc_acct_counters *ret_counters);

@@ -137,8 +137,14 @@ void acct_plan_balance(struct pcc_fdbudget *b, bool epoch_over)
 		p->quota[k] = q;
 		left -= q;
 	}
-	for (k = 0; k < ACCT_NKIND; k++)
+	p->kinds_kept = p->kinds_partial = 0;
+	for (k = 0; k < ACCT_NKIND; k++) {
 		shrunk |= p->kept[k] > p->quota[k];
+		if (p->users[k] == 0)
+			continue;
+		p->kinds_kept += p->quota[k] == p->users[k];
+		p->kinds_partial += p->quota[k] > 0 && p->quota[k] < p->users[k];
+	}
 	if (shrunk)
 		p->gen++;
 	p->dirty = false;
@@ -156,15 +162,10 @@ int pcc_fdbudget_get_stats(const struct pcc_fdbudget *b, struct pcc_fdbudget_sta
 	if ((p = b->plan) != NULL) {
 		st.readers = p->readers;
 		st.held = p->held;
-		for (k = 0; k < ACCT_NKIND; k++) {
-			if (p->users[k] == 0)
-				continue;
-			st.kinds++;
-			if (p->quota[k] == p->users[k])
-				st.kinds_kept++;
-			else if (p->quota[k] > 0)
-				st.kinds_partial++;
-		}
+		for (k = 0; k < ACCT_NKIND; k++)
+			st.kinds += p->users[k] > 0;
+		st.kinds_kept = p->kinds_kept;
+		st.kinds_partial = p->kinds_partial;
 		st.reads = p->reads;
 		st.opens = p->opens;
 		st.balances = p->balances;

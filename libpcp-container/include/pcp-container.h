@@ -416,7 +416,8 @@ struct pcc_fdbudget_stats {
 	unsigned readers;	/* accounting readers sharing the budget */
 	unsigned held;		/* fds they keep open (part of budget->held) */
 	unsigned kinds;		/* file kinds the readers have (a kind: one cgroup file name) */
-	unsigned kinds_kept;	/* kinds every reader may keep open now */
+	unsigned kinds_kept;	/* kinds every reader may keep open, as of the last
+				 * balance (the next read after readers come or go) */
 	unsigned kinds_partial;	/* 0 or 1: a kind some readers may keep, in what room is left */
 	uint64_t reads;		/* cgroup files read, since the first reader */
 	uint64_t opens;		/* ... of them opened for the read (no kept fd) */
