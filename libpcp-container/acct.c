@@ -6,18 +6,21 @@
  * Access pattern: a PMDA makes one reader per container and calls
  * pcc_acct_read for a thousand or more containers on every fetch, so the
  * read path is as close to a bare pread() per file as it gets.  All work
- * that does not change between fetches is done once in pcc_acct_new: the
- * table is resolved against the host's hierarchies into the distinct files
- * this cgroup has, each with its path below its hierarchy's dirfd, the set
- * of statistics it yields and the keys to look for.  A read then does, per
- * wanted file: one pread() on a kept fd (or openat+pread+close when the fd
- * budget is spent), one parse, and stores.  No allocation (after the buffer
- * and iodev have grown to size), no path building, no stat().
+ * that does not change between fetches is done once: the table resolved
+ * against the host's hierarchies into the distinct files, the statistics
+ * each yields and the keys to look for (the layout, acct_layout.c: one for
+ * all the readers of a budget), and, in pcc_acct_new, this cgroup's
+ * directory below each hierarchy.  A read then does, per wanted file: one
+ * pread() on a kept fd (or openat+pread+close when the file has none), one
+ * parse, and stores.  No allocation (after the buffer and iodev have grown
+ * to size), no stat().  A reader costs ~0.5 kB (16 bytes a file, its
+ * directory once); its files' layout is shared.
  *
  * Which files keep an fd is not this reader's choice alone: readers that
  * share a budget share a plan (acct_plan.c) that gives each kind of file a
  * quota, so that at thousands of containers each keeps its most-read files
- * open and the rest are opened per read.  They share its parse buffer too.
+ * open and the rest are opened per read.  They share its parse buffer and
+ * layout too.
  *
  * What always holds for a reader:
  *  - file[i].fd >= 0 exactly for the fds counted in budget->held (and in
@@ -45,31 +48,26 @@
 #define ACCT_RECHECK	32		/* reads between looks at a hierarchy the cgroup is not in */
 #define NWORDS		(sizeof(((struct pcc_statset *)0)->bits) / sizeof(uint64_t))
 
-/* One cgroup file of this container. */
+/* This container's state of one file of the layout (16 bytes). */
 struct acct_fh {
-	const struct acct_file *def;
 	const char *dir;		/* the cgroup directory below the hierarchy dirfd,
 					 * "." for the root cgroup; in a->paths, shared by
 					 * the files of hierarchies with the same root */
-	struct pcc_statset stats;	/* what it yields */
-	int hier;			/* index into m->hier */
 	int fd;				/* kept fd, or -1 */
-	unsigned first, n;		/* its slots: a->slot[first, first + n) */
-	unsigned flags;			/* PCC_KEYED_* for its values */
+	uint8_t rank;			/* the file's kind (def->rank), for the plan */
+	uint8_t hier;			/* index into m->hier (< 32) */
 	bool absent;			/* not there in the live cgroup: do not retry */
 	bool use_alt;			/* def->name is missing, def->alt is not */
 };
 
 struct pcc_acct {
-	const struct pcc_mounts *m;	/* borrowed */
+	const struct acct_layout *lay;	/* the plan's, or own_lay */
+	struct acct_layout *own_lay;	/* without a budget, or for other mounts */
 	struct pcc_fdbudget *budget;	/* borrowed, may be NULL (no kept fds) */
 	struct pcc_acct_plan *plan;	/* budget->plan once joined, else NULL */
 	unsigned gen;			/* plan->gen when the quotas were last checked */
-	unsigned nfile, nslot;
-	struct acct_fh *file;		/* nfile entries */
-	struct acct_slot *slot;		/* nslot entries, grouped by file */
-	const char **key;		/* per slot: src->key, so a file's keys are one array */
-	bool swap_v1;			/* PCC_MEM_SWAP needs PCC_MEM_USAGE too */
+	bool counted;			/* its files are in the plan's users[] */
+	struct acct_fh *file;		/* lay->nfile entries */
 	uint32_t missing;		/* hierarchies the live cgroup is not in (bits of hier index) */
 	unsigned recheck;		/* reads left before missing is tried again */
 	char *paths;			/* one block holding the distinct dirs */
@@ -86,22 +84,6 @@ static inline void statset_del(struct pcc_statset *s, enum pcc_stat st)
 }
 
 /* ------------------------------------------------------------------ setup */
-
-/* The source of row r on this host, and the hierarchy it is read from. */
-static const struct acct_src *resolve(const struct pcc_mounts *m,
-				      const struct acct_row *r, int *ret_hier)
-{
-	const struct acct_src *src;
-	int h = m->by_ctrl[r->ctrl];
-
-	if (h < 0 || (size_t)h >= m->nhier || m->hier[h].dirfd < 0)
-		return NULL;
-	src = m->hier[h].version == 1 ? &r->v1 : &r->v2;
-	if (src->file == NULL)
-		return NULL;
-	*ret_hier = h;
-	return src;
-}
 
 /* The cgroup path below hierarchy h's mount, without a leading '/'. */
 static const char *below_mount(const struct pcc_hier *h, const char *path)
@@ -149,66 +131,6 @@ static const char *file_path(char *buf, const char *dir, const char *name)
 	return buf;
 }
 
-/* The distinct files of the table on this host, each with its slots. */
-static int plan(struct pcc_acct *a)
-{
-	const struct acct_src *src;
-	struct acct_slot *sl;
-	struct acct_fh *f;
-	const char **k;
-	unsigned i, r;
-	int h;
-
-	a->file = calloc(pcc_acct_nrows, sizeof(*a->file));
-	a->slot = calloc(pcc_acct_nrows, sizeof(*a->slot));
-	a->key = calloc(pcc_acct_nrows, sizeof(*a->key));
-	if (a->file == NULL || a->slot == NULL || a->key == NULL)
-		return -ENOMEM;
-	for (r = 0; r < pcc_acct_nrows; r++) {
-		src = resolve(a->m, &pcc_acct_rows[r], &h);
-		if (src == NULL)
-			continue;
-		for (i = 0; i < a->nfile; i++)
-			if (a->file[i].def == src->file && a->file[i].hier == h)
-				break;
-		if (i == a->nfile) {
-			f = &a->file[a->nfile++];
-			f->def = src->file;
-			f->hier = h;
-			f->fd = -1;
-		}
-	}
-	/* slots grouped by file, so each file's keys are one array */
-	for (i = 0; i < a->nfile; i++) {
-		f = &a->file[i];
-		f->first = a->nslot;
-		for (r = 0; r < pcc_acct_nrows; r++) {
-			src = resolve(a->m, &pcc_acct_rows[r], &h);
-			if (src == NULL || src->file != f->def || h != f->hier)
-				continue;
-			a->slot[a->nslot].src = src;
-			a->slot[a->nslot].stat = pcc_acct_rows[r].stat;
-			a->slot[a->nslot].op = src->key == NULL ? PCC_BLKIO_OTHER :
-				pcc_keyed_blkio_op(src->key, strlen(src->key));
-			a->key[a->nslot] = src->key ? src->key : "";
-			a->nslot++;
-			f->n++;
-			f->flags |= pcc_acct_parse_flags(src->conv);
-			pcc_statset_add(&f->stats, pcc_acct_rows[r].stat);
-			if (src->conv == CONV_SWAP_V1)
-				a->swap_v1 = true;
-		}
-	}
-	/* thousands of readers: give back the worst-case room (failure is harmless) */
-	if (a->nfile > 0 && (f = realloc(a->file, a->nfile * sizeof(*f))) != NULL)
-		a->file = f;
-	if (a->nslot > 0 && (sl = realloc(a->slot, a->nslot * sizeof(*sl))) != NULL)
-		a->slot = sl;
-	if (a->nslot > 0 && (k = realloc(a->key, a->nslot * sizeof(*k))) != NULL)
-		a->key = k;
-	return 0;
-}
-
 /*
  * Each file's cgroup directory below its hierarchy: below_mount() of path,
  * which differs between hierarchies only where a mount shows a subtree, so
@@ -216,46 +138,70 @@ static int plan(struct pcc_acct *a)
  */
 static int make_paths(struct pcc_acct *a, const char *path)
 {
-	const char *dir;
+	const struct pcc_mounts *m = a->lay->m;
+	unsigned i, j, nfile = a->lay->nfile;
+	const char *d;
 	size_t size = 0;
-	unsigned i, j;
 	char *p;
 
-	for (i = 0; i < a->nfile; i++)
-		size += strlen(below_mount(&a->m->hier[a->file[i].hier], path)) + 2;
+	/* hierarchies with one root give one pointer into path: count it once */
+	for (i = 0; i < nfile; i++) {
+		d = below_mount(&m->hier[a->file[i].hier], path);
+		for (j = 0; j < i && below_mount(&m->hier[a->file[j].hier], path) != d; j++)
+			;
+		if (j == i)
+			size += strlen(d) + 2;
+	}
 	a->paths = p = malloc(size ? size : 1);
 	if (a->paths == NULL)
 		return -ENOMEM;
-	for (i = 0; i < a->nfile; i++) {
-		dir = below_mount(&a->m->hier[a->file[i].hier], path);
-		if (*dir == '\0')
-			dir = ".";
-		for (j = 0; j < i && strcmp(a->file[j].dir, dir) != 0; j++)
+	for (i = 0; i < nfile; i++) {
+		d = below_mount(&m->hier[a->file[i].hier], path);
+		if (*d == '\0')
+			d = ".";
+		for (j = 0; j < i && strcmp(a->file[j].dir, d) != 0; j++)
 			;
 		if (j < i) {
 			a->file[i].dir = a->file[j].dir;
 			continue;
 		}
 		a->file[i].dir = p;
-		p = stpcpy(p, dir) + 1;
+		p = stpcpy(p, d) + 1;
 	}
 	return 0;
 }
 
-/* Join the budget's plan: count this reader's files, share its buffer. */
-static int join(struct pcc_acct *a)
+/* The plan's layout when it is of m (the first reader makes it), else an own one. */
+static int get_layout(struct pcc_acct *a, const struct pcc_mounts *m)
 {
-	unsigned i;
+	struct acct_layout **shared = a->plan != NULL ? &a->plan->layout : NULL;
 	int rc;
 
-	if ((rc = acct_plan_join(a->budget)) < 0)
+	if (shared != NULL && *shared == NULL && (rc = acct_layout_new(m, shared)) < 0)
 		return rc;
-	a->plan = a->budget->plan;
-	for (i = 0; i < a->nfile; i++)
-		acct_plan_users(a->plan, a->file[i].def->rank, 1);
-	a->gen = a->plan->gen;
-	a->buf = &a->plan->buf;
-	a->cap = &a->plan->cap;
+	if (shared != NULL && (*shared)->m == m) {
+		a->lay = *shared;
+		return 0;
+	}
+	if ((rc = acct_layout_new(m, &a->own_lay)) < 0)
+		return rc;
+	a->lay = a->own_lay;
+	return 0;
+}
+
+/* This reader's state of each file of its layout. */
+static int make_files(struct pcc_acct *a)
+{
+	unsigned i;
+
+	a->file = calloc(a->lay->nfile ? a->lay->nfile : 1, sizeof(*a->file));
+	if (a->file == NULL)
+		return -ENOMEM;
+	for (i = 0; i < a->lay->nfile; i++) {
+		a->file[i].fd = -1;
+		a->file[i].rank = a->lay->file[i].def->rank;
+		a->file[i].hier = (uint8_t)a->lay->file[i].hier;
+	}
 	return 0;
 }
 
@@ -263,6 +209,7 @@ int pcc_acct_new(const struct pcc_mounts *m, const char *path,
 		 struct pcc_fdbudget *budget, struct pcc_acct **ret_acct)
 {
 	struct pcc_acct *a;
+	unsigned i;
 	int rc;
 
 	if (m == NULL || ret_acct == NULL || !path_ok(path))
@@ -270,18 +217,32 @@ int pcc_acct_new(const struct pcc_mounts *m, const char *path,
 	a = calloc(1, sizeof(*a));
 	if (a == NULL)
 		return -ENOMEM;
-	a->m = m;
 	a->budget = budget;
 	a->buf = &a->own_buf;
 	a->cap = &a->own_cap;
-	rc = plan(a);
+	if (budget != NULL) {
+		if ((rc = acct_plan_join(budget)) < 0) {
+			free(a);
+			return rc;
+		}
+		a->plan = budget->plan;
+		a->buf = &a->plan->buf;		/* shared: one thread at a time */
+		a->cap = &a->plan->cap;
+	}
+	rc = get_layout(a, m);
+	if (rc == 0)
+		rc = make_files(a);
 	if (rc == 0)
 		rc = make_paths(a, path);
-	if (rc == 0 && budget != NULL)
-		rc = join(a);
 	if (rc < 0) {
 		pcc_acct_free(a);
 		return rc;
+	}
+	if (a->plan != NULL) {
+		for (i = 0; i < a->lay->nfile; i++)
+			acct_plan_users(a->plan, a->file[i].rank, 1);
+		a->counted = true;
+		a->gen = a->plan->gen;
 	}
 	*ret_acct = a;
 	return 0;
@@ -295,7 +256,7 @@ static void fh_close(struct pcc_acct *a, struct acct_fh *f)
 		return;
 	close(f->fd);
 	f->fd = -1;
-	acct_plan_drop(a->budget, f->def->rank);	/* only a plan's readers keep fds */
+	acct_plan_drop(a->budget, f->rank);	/* only a plan's readers keep fds */
 }
 
 /* f is not there in the live cgroup: stop trying it and drop it from the plan. */
@@ -303,8 +264,8 @@ static void fh_absent(struct pcc_acct *a, struct acct_fh *f)
 {
 	fh_close(a, f);
 	f->absent = true;
-	if (a->plan != NULL)
-		acct_plan_users(a->plan, f->def->rank, -1);
+	if (a->counted)
+		acct_plan_users(a->plan, f->rank, -1);
 }
 
 void pcc_acct_free(struct pcc_acct *a)
@@ -313,16 +274,15 @@ void pcc_acct_free(struct pcc_acct *a)
 
 	if (a == NULL)
 		return;
-	for (i = 0; i < a->nfile; i++) {
+	for (i = 0; a->file != NULL && i < a->lay->nfile; i++) {
 		fh_close(a, &a->file[i]);
-		if (a->plan != NULL && !a->file[i].absent)
-			acct_plan_users(a->plan, a->file[i].def->rank, -1);
+		if (a->counted && !a->file[i].absent)
+			acct_plan_users(a->plan, a->file[i].rank, -1);
 	}
 	if (a->plan != NULL)
-		acct_plan_leave(a->budget);
+		acct_plan_leave(a->budget);	/* may free the shared layout */
+	acct_layout_free(a->own_lay);
 	free(a->file);
-	free(a->slot);
-	free(a->key);
 	free(a->paths);
 	free(a->own_buf);
 	free(a);
@@ -339,13 +299,13 @@ static inline bool vanished(ssize_t err)
  * ENOENT alone cannot tell the two apart, so only then is the directory
  * checked: once per missing file, after which the file is marked absent.
  */
-static int fh_open(struct pcc_acct *a, struct acct_fh *f)
+static int fh_open(struct pcc_acct *a, const struct acct_file *def, struct acct_fh *f)
 {
-	int dirfd = a->m->hier[f->hier].dirfd, fd;
+	int dirfd = a->lay->m->hier[f->hier].dirfd, fd;
 	char buf[PATH_MAX + ACCT_NAME_ROOM];
 	const char *rel;
 
-	rel = file_path(buf, f->dir, f->use_alt ? f->def->alt : f->def->name);
+	rel = file_path(buf, f->dir, f->use_alt ? def->alt : def->name);
 	if (rel == NULL)
 		return -ENAMETOOLONG;
 	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
@@ -356,8 +316,8 @@ static int fh_open(struct pcc_acct *a, struct acct_fh *f)
 	a->cnt.probes++;
 	if (faccessat(dirfd, f->dir, F_OK, 0) < 0)
 		return -ENOENT;
-	if (!f->use_alt && f->def->alt != NULL &&
-	    (rel = file_path(buf, f->dir, f->def->alt)) != NULL) {
+	if (!f->use_alt && def->alt != NULL &&
+	    (rel = file_path(buf, f->dir, def->alt)) != NULL) {
 		fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			f->use_alt = true;
@@ -373,9 +333,9 @@ static int fh_open(struct pcc_acct *a, struct acct_fh *f)
  * Read f into *a->buf.  Returns the length; -ENOENT if the cgroup is gone;
  * other -errno.  Keeps the fd if the plan allows.
  */
-static ssize_t fh_read(struct pcc_acct *a, struct acct_fh *f)
+static ssize_t fh_read(struct pcc_acct *a, const struct acct_file *def, struct acct_fh *f)
 {
-	unsigned k = f->def->rank;
+	unsigned k = f->rank;
 	ssize_t n;
 	int fd;
 
@@ -388,7 +348,7 @@ static ssize_t fh_read(struct pcc_acct *a, struct acct_fh *f)
 		/* removed (ENODEV); perhaps made again, as a restarted container's is */
 		fh_close(a, f);
 	}
-	fd = fh_open(a, f);
+	fd = fh_open(a, def, f);
 	if (fd < 0)
 		return fd;
 	a->cnt.opens++;
@@ -411,8 +371,8 @@ static void fit_quotas(struct pcc_acct *a)
 	unsigned i;
 
 	a->gen = a->plan->gen;
-	for (i = 0; i < a->nfile; i++)
-		if (a->file[i].fd >= 0 && acct_plan_over(a->plan, a->file[i].def->rank))
+	for (i = 0; i < a->lay->nfile; i++)
+		if (a->file[i].fd >= 0 && acct_plan_over(a->plan, a->file[i].rank))
 			fh_close(a, &a->file[i]);
 }
 
@@ -449,13 +409,13 @@ static bool alive_elsewhere(struct pcc_acct *a, uint32_t skip)
 	unsigned i;
 	int h;
 
-	for (i = 0; i < a->nfile; i++) {
+	for (i = 0; i < a->lay->nfile; i++) {
 		h = a->file[i].hier;
 		if ((skip >> h) & 1)
 			continue;
 		skip |= 1u << h;
 		a->cnt.probes++;
-		if (faccessat(a->m->hier[h].dirfd, a->file[i].dir, F_OK, 0) == 0)
+		if (faccessat(a->lay->m->hier[h].dirfd, a->file[i].dir, F_OK, 0) == 0)
 			return true;
 	}
 	return false;
@@ -479,6 +439,7 @@ static void swap_v1(struct pcc_sample *out)
 int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 		  struct pcc_sample *out)
 {
+	const struct acct_layout *l;
 	struct pcc_statset need;
 	unsigned i, ok = 0;
 	uint32_t gone_hier = 0;		/* hierarchies where the cgroup is gone */
@@ -488,8 +449,9 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 
 	if (a == NULL || want == NULL || out == NULL)
 		return -EINVAL;
+	l = a->lay;
 	need = *want;
-	if (a->swap_v1 && pcc_statset_has(want, PCC_MEM_SWAP))
+	if (l->swap_v1 && pcc_statset_has(want, PCC_MEM_SWAP))
 		pcc_statset_add(&need, PCC_MEM_USAGE);
 	memset(&out->have, 0, sizeof(out->have));
 	out->niodev = 0;
@@ -500,12 +462,13 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 	}
 	if (a->missing != 0 && a->recheck-- == 0)
 		a->missing = 0;
-	for (i = 0; i < a->nfile; i++) {
+	for (i = 0; i < l->nfile; i++) {
+		const struct acct_lfile *lf = &l->file[i];
 		struct acct_fh *f = &a->file[i];
 
-		if (f->absent || ((a->missing >> f->hier) & 1) || !overlaps(&f->stats, &need))
+		if (f->absent || ((a->missing >> f->hier) & 1) || !overlaps(&lf->stats, &need))
 			continue;
-		n = (gone_hier >> f->hier) & 1 ? -ENOENT : fh_read(a, f);
+		n = (gone_hier >> f->hier) & 1 ? -ENOENT : fh_read(a, lf->def, f);
 		if (n == -ENOENT) {
 			gone_hier |= 1u << f->hier;
 			fh_close(a, f);
@@ -519,12 +482,12 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 			continue;
 		}
 		ok++;
-		rc = pcc_acct_fill(f->def->fmt, *a->buf, (size_t)n, f->flags,
-				   &a->slot[f->first], &a->key[f->first], f->n, out);
+		rc = pcc_acct_fill(lf->def->fmt, *a->buf, (size_t)n, lf->flags,
+				   &l->slot[lf->first], &l->key[lf->first], lf->n, out);
 		if (rc < 0)
 			return rc;
 	}
-	if (a->swap_v1)
+	if (l->swap_v1)
 		swap_v1(out);
 	for (w = 0; w < NWORDS; w++) {
 		out->have.bits[w] &= want->bits[w];
@@ -542,20 +505,23 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 void pcc_acct_files(const struct pcc_acct *a, const struct pcc_statset *want,
 		    void (*fn)(const char *mount, const char *rel, void *arg), void *arg)
 {
+	const struct acct_layout *l = a->lay;
 	char buf[PATH_MAX + ACCT_NAME_ROOM];
 	struct pcc_statset need = *want;
+	const struct acct_lfile *lf;
 	const struct acct_fh *f;
 	const char *rel;
 	unsigned i;
 
-	if (a->swap_v1 && pcc_statset_has(want, PCC_MEM_SWAP))
+	if (l->swap_v1 && pcc_statset_has(want, PCC_MEM_SWAP))
 		pcc_statset_add(&need, PCC_MEM_USAGE);
-	for (i = 0; i < a->nfile; i++) {
+	for (i = 0; i < l->nfile; i++) {
+		lf = &l->file[i];
 		f = &a->file[i];
-		if (f->absent || ((a->missing >> f->hier) & 1) || !overlaps(&f->stats, &need))
+		if (f->absent || ((a->missing >> f->hier) & 1) || !overlaps(&lf->stats, &need))
 			continue;
-		if ((rel = file_path(buf, f->dir, f->use_alt ? f->def->alt : f->def->name)) != NULL)
-			fn(a->m->hier[f->hier].mount, rel, arg);
+		if ((rel = file_path(buf, f->dir, f->use_alt ? lf->def->alt : lf->def->name)) != NULL)
+			fn(l->m->hier[f->hier].mount, rel, arg);
 	}
 }
 

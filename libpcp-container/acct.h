@@ -99,6 +99,33 @@ int pcc_acct_fill(enum acct_fmt fmt, const char *text, size_t len, unsigned flag
 		  const struct acct_slot *slots, const char *const *keys, unsigned n,
 		  struct pcc_sample *out);
 
+/* One file of a layout. */
+struct acct_lfile {
+	const struct acct_file *def;
+	struct pcc_statset stats;	/* what it yields */
+	int hier;			/* index into m->hier */
+	unsigned first, n;		/* its slots: slot[first, first + n) */
+	unsigned flags;			/* PCC_KEYED_* for its values */
+};
+
+/*
+ * What the table means on the host of one mounts (acct_layout.c): the
+ * distinct files, each with its slots, and the keys of each slot.  The same
+ * for every cgroup, so shared by the readers of a budget.
+ */
+struct acct_layout {
+	const struct pcc_mounts *m;	/* borrowed */
+	unsigned nfile, nslot;		/* each <= pcc_acct_nrows */
+	struct acct_lfile *file;
+	struct acct_slot *slot;		/* grouped by file */
+	const char **key;		/* per slot: src->key ("" if none), a file's keys one array */
+	bool swap_v1;			/* PCC_MEM_SWAP needs PCC_MEM_USAGE too */
+};
+
+/* acct_layout_new - the layout of m: 0 and *ret_layout, or -ENOMEM. */
+int acct_layout_new(const struct pcc_mounts *m, struct acct_layout **ret_layout);
+void acct_layout_free(struct acct_layout *l);	/* NULL is fine */
+
 /*
  * The kept-fd plan of the readers sharing one budget (acct_plan.c says why
  * and how).  Counts are of files, over every reader: users[k] files of kind
@@ -122,6 +149,7 @@ struct pcc_acct_plan {
 	unsigned kinds_partial;		/* ... and kinds with 0 < quota < users */
 	char *buf;			/* the readers' parse buffer (one thread at a time) */
 	size_t cap;
+	struct acct_layout *layout;	/* the readers' layout (those of its mounts), or NULL */
 };
 
 /* A reader joins b's plan (made if b has none): 0 or -ENOMEM. */

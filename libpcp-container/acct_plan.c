@@ -71,6 +71,7 @@ void acct_plan_leave(struct pcc_fdbudget *b)
 
 	if (p == NULL || --p->readers > 0)
 		return;
+	acct_layout_free(p->layout);
 	free(p->buf);
 	free(p);
 	b->plan = NULL;

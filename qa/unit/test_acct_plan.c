@@ -2,8 +2,8 @@
  * test_acct_plan.c - the kept-fd plan of readers sharing a budget: kinds of
  * file are kept evenly across readers in priority order (static rank, then
  * read rate), the fd limit is never passed, quotas follow readers coming
- * and going and fds held by others (the network table), and the counters
- * say so.  Readers are many readers of one fixture container: what is
+ * and going and fds held by others (the network table), the counters say
+ * so, and the readers share one layout of the files.  Readers are many readers of one fixture container: what is
  * planned is files, not cgroups.
  */
 #include <errno.h>
@@ -270,6 +270,35 @@ START_TEST(absent_files_leave_the_plan)
 }
 END_TEST
 
+/* Readers of one budget share one layout: the first reader's mounts'. */
+START_TEST(shared_layout)
+{
+	struct pcc_statset want = all_stats();
+	struct pcc_sample out = { 0 };
+	struct pcc_acct *a[3] = { NULL };
+	struct pcc_mounts *m2 = NULL;
+	struct fx x;
+
+	fx_open(&x, "tree-v1", 64);
+	new_readers(&x, a, 2);
+	ck_assert_ptr_nonnull(x.budget.plan->layout);
+	ck_assert_ptr_eq(x.budget.plan->layout->m, x.m);
+	ck_assert_uint_eq(x.budget.plan->layout->nfile, 17);
+	/* another mounts (same host): a layout of its own, same reading */
+	ck_assert_int_eq(pcc_mounts_load(x.root, &m2), 0);
+	ck_assert_int_eq(pcc_acct_new(m2, "/docker/" ID_A, &x.budget, &a[2]), 0);
+	ck_assert_ptr_eq(x.budget.plan->layout->m, x.m);
+	ck_assert_int_eq(pcc_acct_read(a[0], &want, &out), 24);
+	ck_assert_int_eq(pcc_acct_read(a[2], &want, &out), 24);
+	ck_assert_uint_eq(x.budget.plan->files, 3 * 17);
+	free_readers(a, 3);
+	ck_assert_ptr_null(x.budget.plan);
+	pcc_mounts_free(m2);
+	pcc_sample_release(&out);
+	fx_close(&x);
+}
+END_TEST
+
 START_TEST(no_budget_no_plan)
 {
 	struct pcc_statset want = all_stats();
@@ -305,6 +334,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, read_rate_beats_rank);
 	tcase_add_test(tc, others_in_the_budget);
 	tcase_add_test(tc, absent_files_leave_the_plan);
+	tcase_add_test(tc, shared_layout);
 	tcase_add_test(tc, no_budget_no_plan);
 	suite_add_tcase(s, tc);
 	return s;
