@@ -2,9 +2,9 @@
  * meta.c - what each container's engine says about it (name, image, pod,
  * labels), kept current, and the PCP labels of container instances.
  *
- * Metadata is read when a container is discovered and checked again at most
- * every META_RECHECK seconds, at the start of a request: a check whose source
- * files are unchanged is an fstat per file.  Names are never trusted: labels
+ * Metadata is read when a container is discovered and checked again every
+ * META_RECHECK seconds, between requests (pmda.c's main loop): a check whose
+ * source files are unchanged is an open and fstat per file.  Names are never trusted: labels
  * are built with jansson, so they are valid JSON whatever a container's
  * owner wrote, and label names are reduced to what PCP allows.
  */
