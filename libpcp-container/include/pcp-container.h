@@ -455,7 +455,9 @@ void pcc_acct_free(struct pcc_acct *a);
  * A malformed file leaves its statistics out for this read.  A file missing
  * from a live cgroup (no memsw without swap accounting, no usage_user
  * before Linux 4.6) is left out and not looked for again by this reader; a
- * hierarchy the live cgroup is not in is looked at again every 32 reads.
+ * hierarchy the live cgroup is not in is looked at again at the next read,
+ * then after 2, 4... and at most every 32 reads (an engine makes a cgroup
+ * in one hierarchy after another).
  * Fds are kept as the budget's plan allows (see struct pcc_fdbudget), never
  * past budget->max; a kept fd of a removed cgroup (ENODEV) is closed, and
  * one reopen is tried in case the cgroup was made again.  Steady state: one
