@@ -1,12 +1,18 @@
 /*
  * floor.c - the cost floor of reading a set of cgroup files, to compare the
- * PMDA against: the files are given one per line on stdin (the bench takes
- * them from the PMDA's own open fds, so both read the same set).
+ * PMDA against: the files are given one per line on stdin (bench/files
+ * lists the ones the PMDA reads, so both read the same set).
  *
  * usage: floor MODE ITERATIONS < files
  *   MODE kept:  open once, then pread(fd, buf, n, 0) each iteration
- *        path:  open/read/close by path each iteration
- * Prints "<mode> <files> <cpu ns per iteration>" (process CPU time).
+ *        cold:  kept, and between iterations 32 MB of memory is written
+ *               (untimed), as pmcd, the client and others do between two
+ *               fetches: the kernel's data of the files leaves the caches
+ *        dir:   open each file's directory once (O_PATH), then
+ *               openat(dirfd, name)/read/close each iteration
+ *        path:  open/read/close by absolute path each iteration
+ * Prints "<mode> <files> <cpu ns per iteration>" (process CPU time, after
+ * one untimed iteration).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +22,16 @@
 #include <time.h>
 #include <unistd.h>
 
+enum mode { KEPT, COLD, DIR, PATH };
+
+#define SWEEP	(32u << 20)	/* cold: bytes written between iterations, an L3's worth */
+
+struct file {
+	char *path;
+	const char *name;	/* DIR: below dirfd */
+	int fd;			/* KEPT: the file; DIR: its directory (shared) */
+};
+
 static long long cpu_ns(void)
 {
 	struct timespec ts;
@@ -24,56 +40,108 @@ static long long cpu_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* DIR: the O_PATH fd of directory dir, opened once (a small hash of them). */
+static int dir_fd(const char *dir)
+{
+	static struct { char *dir; int fd; } *tab;
+	static size_t cap;
+	size_t h = 5381, i;
+
+	if (tab == NULL && (tab = calloc(cap = 1 << 16, sizeof(*tab))) == NULL)
+		return -1;
+	for (const char *p = dir; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	for (i = h & (cap - 1); tab[i].dir; i = (i + 1) & (cap - 1))
+		if (strcmp(tab[i].dir, dir) == 0)
+			return tab[i].fd;
+	tab[i].dir = strdup(dir);
+	tab[i].fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return tab[i].fd;
+}
+
+static void setup(struct file *f, enum mode mode)
+{
+	char *slash;
+
+	f->fd = -1;
+	if (mode == KEPT || mode == COLD) {
+		f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	} else if (mode == DIR && (slash = strrchr(f->path, '/')) != NULL) {
+		*slash = '\0';
+		f->fd = dir_fd(f->path);
+		*slash = '/';
+		f->name = slash + 1;
+	}
+}
+
+static void read_one(const struct file *f, enum mode mode, char *buf, size_t len)
+{
+	int fd;
+
+	switch (mode) {
+	case KEPT:
+	case COLD:
+		/* a cgroup removed meanwhile (the host's other containers) fails: ignored */
+		if (f->fd >= 0)
+			(void)!pread(f->fd, buf, len, 0);
+		return;
+	case DIR:
+		fd = f->fd >= 0 ? openat(f->fd, f->name, O_RDONLY | O_CLOEXEC) : -1;
+		break;
+	case PATH:
+		fd = open(f->path, O_RDONLY | O_CLOEXEC);
+		break;
+	default:
+		return;
+	}
+	if (fd < 0)
+		return;
+	(void)!read(fd, buf, len);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	static char buf[65536];
-	char **paths = NULL, *line = NULL;
+	struct file *files = NULL;
+	char *line = NULL;
 	size_t n = 0, cap = 0, i;
-	int *fds, iters, kept, it;
-	long long t0, t1;
+	int iters, it;
+	enum mode mode;
+	long long t, sum = 0;
+	char *sweep = NULL;
 	ssize_t len;
 
-	if (argc != 3 || (strcmp(argv[1], "kept") && strcmp(argv[1], "path"))) {
-		fprintf(stderr, "usage: floor kept|path ITERATIONS < files\n");
+	if (argc != 3 || (strcmp(argv[1], "kept") && strcmp(argv[1], "cold") &&
+			  strcmp(argv[1], "dir") && strcmp(argv[1], "path"))) {
+		fprintf(stderr, "usage: floor kept|cold|dir|path ITERATIONS < files\n");
 		return 2;
 	}
-	kept = strcmp(argv[1], "kept") == 0;
+	mode = argv[1][0] == 'k' ? KEPT : argv[1][0] == 'c' ? COLD :
+	       argv[1][0] == 'd' ? DIR : PATH;
+	if (mode == COLD && (sweep = malloc(SWEEP)) == NULL)
+		return 1;
 	iters = atoi(argv[2]);
 	while ((len = getline(&line, &cap, stdin)) > 0) {
 		if (line[len - 1] == '\n')
 			line[len - 1] = '\0';
-		paths = realloc(paths, (n + 1) * sizeof(*paths));
-		paths[n++] = strdup(line);
+		files = realloc(files, (n + 1) * sizeof(*files));
+		if (files == NULL || (files[n].path = strdup(line)) == NULL)
+			return 1;
+		setup(&files[n++], mode);
 	}
 	free(line);
-	fds = calloc(n ? n : 1, sizeof(*fds));
-	for (i = 0; i < n; i++)
-		fds[i] = kept ? open(paths[i], O_RDONLY | O_CLOEXEC) : -1;
-	t0 = cpu_ns();
+	for (i = 0; i < n; i++)		/* untimed: the first read allocates seq buffers */
+		read_one(&files[i], mode, buf, sizeof(buf));
 	for (it = 0; it < iters; it++) {
-		for (i = 0; i < n; i++) {
-			if (kept) {
-				if (fds[i] >= 0 && pread(fds[i], buf, sizeof(buf), 0) < 0)
-					perror(paths[i]);
-			} else {
-				int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
-
-				if (fd < 0)
-					continue;
-				if (read(fd, buf, sizeof(buf)) < 0)
-					perror(paths[i]);
-				close(fd);
-			}
-		}
+		if (sweep != NULL)
+			memset(sweep, it, SWEEP);
+		t = cpu_ns();
+		for (i = 0; i < n; i++)
+			read_one(&files[i], mode, buf, sizeof(buf));
+		sum += cpu_ns() - t;
 	}
-	t1 = cpu_ns();
-	printf("%s %zu %lld\n", argv[1], n, iters ? (t1 - t0) / iters : 0);
-	for (i = 0; i < n; i++) {
-		if (fds[i] >= 0)
-			close(fds[i]);
-		free(paths[i]);
-	}
-	free(fds);
-	free(paths);
+	printf("%s %zu %lld\n", argv[1], n, iters ? sum / iters : 0);
+	free(sweep);
 	return 0;
 }

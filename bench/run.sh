@@ -1,109 +1,345 @@
 #!/bin/bash
-# bench/run.sh - CPU cost per fetch of pmdacontainers against PCP's own
-# pmdaproc and against the raw-read floor, measured in one run.
+# bench/run.sh - the scale benchmark of pmdacontainers (make bench): the
+# issue's table, with this host's rows measured in this run.
 #
-# For each N (default "100 1000") it creates N empty container-like
-# cgroups /pccbench.slice/docker-<id>.scope in every hierarchy the PMDA
-# reads, then, through the real pmcd:
-#   - pmdacontainers CPU per fetch of container.{cpu,memory,io,pids}
-#     (from /proc/PID/task/*/schedstat, ns resolution)
-#   - the floor: a loop reading exactly the cgroup files the PMDA holds open
-#     (pread on kept fds), and the same files by path (open/read/close)
-#   - pmdaproc CPU per fetch of cgroup.{cpuacct,memory,blkio} metrics
-# and prints a table with the ratios.  The cgroups are removed on exit.
+# Through the real pmcd, on N1 (1000) and then N2 (5000) empty container
+# cgroups /pccbench.slice/docker-<id>.scope made in every hierarchy the PMDA
+# reads (removed on exit, whatever happens):
+#   N1  CPU per fetch of container.{cpu,memory,io,pids} of pmdacontainers
+#       (from /proc/PID/task/*/schedstat), against floors reading the same
+#       files (bench/files lists them from the library: pread on kept fds,
+#       openat from kept directory fds, open by path) and against pmdaproc
+#       fetching its cgroup.{cpuacct,memory,blkio} metrics; and a fetch of
+#       container.cpu.usage alone, which must read one file per container.
+#   N2  CPU per fetch, files opened per fetch, fds held and file kinds kept,
+#       VmRSS, the kernel memory the kept fds hold (their number times the
+#       per-fd cost bench/kmem measures on the same kind of files), that
+#       every container is reported; then discovery: a no-change fetch,
+#       NEW (100) containers made (seen by the next fetch? inotify events,
+#       scans, CPU) and removed again.
+# Each measurement is a median over ROUNDS rounds that alternate the PMDA
+# and the floors, so that load from elsewhere on the machine hits both; a
+# round in which another client fetched from the PMDA, or the PMDA was
+# replaced (other trees install theirs), is done again.
 #
-# usage: bench/run.sh [N...]      env: BENCH_F fetches per point (default 40)
+# env: BUILD (build dir), BENCH_N1, BENCH_N2 (0: stop after N1), BENCH_NEW,
+#      BENCH_ROUNDS (7), BENCH_F (fetches per round at N1, 10), BENCH_VERBOSE
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-BUILD=${BUILD:-$top/build}
-F=${BENCH_F:-40}
-NS=${*:-"100 1000"}
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
+N1=${BENCH_N1:-1000}
+N2=${BENCH_N2:-5000}
+NEW=${BENCH_NEW:-100}
+ROUNDS=${BENCH_ROUNDS:-7}
+F=${BENCH_F:-10}
+SLICE=pccbench.slice
 PROC_METRICS="cgroup.cpuacct.usage cgroup.cpuacct.stat.user cgroup.cpuacct.stat.system
 cgroup.memory.usage cgroup.memory.limit cgroup.memory.stat.rss cgroup.memory.stat.cache
 cgroup.blkio.all.io_service_bytes.read cgroup.blkio.all.io_service_bytes.write"
+TMP=$(mktemp -d /tmp/pccbench.XXXXXX)
 
+T0=$(date +%s)
 die() { echo "bench: $*" >&2; exit 1; }
+note() { echo "bench: [$(( $(date +%s) - T0 ))s] $*" >&2; }
 [ "$(id -u)" = 0 ] || die "must run as root"
+for b in fetch floor files kmem; do [ -x "$BUILD/bench/$b" ] || die "no $BUILD/bench/$b: make bench"; done
 # shellcheck disable=SC1091
 set +u; . /etc/pcp.env; set -u
 pmprobe -v hinv.ncpu 2>/dev/null | grep -q ' 1 ' || die "pmcd is not running"
-if ! pminfo container.control.containers >/dev/null 2>&1; then
-	echo "bench: installing the PMDA into pmcd" >&2
-	(cd "$PCP_PMDAS_DIR/containers" && ./Install </dev/null >/dev/null 2>&1) ||
-		die "PMDA not installed: run make install first"
-fi
 
 hiers=$(awk '$3=="cgroup" && $4 ~ /(^|,)(cpu|cpuacct|memory|blkio|pids)(,|$)/ {print $2}
 	     $3=="cgroup2" {print $2}' /proc/mounts | sort -u)
-made=()
 cleanup() {
-	local d
-	for d in "${made[@]}"; do
-		find "$d" -mindepth 1 -maxdepth 1 -type d -exec rmdir {} + 2>/dev/null
-		rmdir "$d" 2>/dev/null
+	local h
+	for h in $hiers; do
+		[ -d "$h/$SLICE" ] || continue
+		find "$h/$SLICE" -mindepth 1 -maxdepth 1 -type d -exec rmdir {} + 2>/dev/null
+		rmdir "$h/$SLICE" 2>/dev/null
 	done
-	made=()
+	rm -rf "$TMP"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 
-mkcgroups() {	# mkcgroups N
+cgname() { printf "docker-%08x%056x.scope" "$1" 0; }
+# mkcgroups FROM TO: containers FROM..TO in every hierarchy
+mkcgroups() {
 	local h i
 	for h in $hiers; do
-		[ -d "$h/pccbench.slice" ] || { mkdir "$h/pccbench.slice" || die "mkdir $h"; made+=("$h/pccbench.slice"); }
-		for i in $(seq 1 "$1"); do
-			printf "%s/pccbench.slice/docker-%08x%056x.scope\n" "$h" "$i" 0
-		done | xargs mkdir -p
+		[ -d "$h/$SLICE" ] || mkdir "$h/$SLICE" || die "mkdir $h/$SLICE"
+		for i in $(seq "$1" "$2"); do echo "$h/$SLICE/$(cgname "$i")"; done | xargs mkdir -p
+	done
+}
+rmcgroups() {
+	local h i
+	for h in $hiers; do
+		for i in $(seq "$1" "$2"); do echo "$h/$SLICE/$(cgname "$i")"; done | xargs rmdir
 	done
 }
 
+# pid_of NAME: the process, once it is the only one (an Install leaves the
+# old agent exiting for a moment): the newest after 5 s
+pid_of() {
+	local _
+	for _ in $(seq 1 50); do
+		[ "$(pgrep -c -x "$1")" -le 1 ] && break
+		sleep 0.1
+	done
+	pgrep -n -x "$1"
+}
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s+=$1} END{printf "%d", s}'; }
-pid_of() { local p; for p in $(pgrep -x "$1"); do echo "$p"; return; done; }
-calc() { awk "BEGIN{printf \"%.${2:-1}f\", $1}"; }
+med() { sort -g | awk '{v[NR]=$1} END{if (NR) printf "%s", (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2); else printf "NA"}'; }
+calc() { awk "BEGIN{printf \"%.${2:-1}f\\n\", $1}"; }
+ctl() {	# ctl NAME...: values of container.control.NAME, one a line, in order
+	local m a=()
+	for m in "$@"; do a+=("container.control.$m"); done
+	pmprobe -v "${a[@]}" | awk '{print ($2 == 1 ? $3 : "NA")}'
+}
+ctl1() { ctl "$1"; }
 
-# per-fetch CPU of daemon $1 while fetching $F times metrics $2...
-measure() {
-	local pid=$1 c0 c1; shift
-	"$BUILD/bench/fetch" 2 "$@" >/dev/null || die "fetch failed"
-	c0=$(cpu_ns "$pid")
-	"$BUILD/bench/fetch" "$F" "$@" >/dev/null
-	c1=$(cpu_ns "$pid")
-	calc "($c1 - $c0) / $F / 1000" 1	# us per fetch
+# The running pmdacontainers must be this tree's build; others install theirs.
+ours() {
+	local p
+	p=$(pid_of pmdacontainers)
+	[ -n "$p" ] && cmp -s "/proc/$p/exe" "$BUILD/pmdacontainers" &&
+		[ "$(ctl1 containers)" != NA ]
+}
+ensure_ours() {
+	local tries=0
+	while ! ours; do
+		[ $tries -lt 5 ] || die "cannot keep this build's PMDA installed (others reinstall theirs)"
+		note "installing this tree's PMDA ($BUILD)"
+		make -s -C "$top" BUILD="$BUILD" install >/dev/null 2>&1 || die "make install failed"
+		(cd "$PCP_PMDAS_DIR/containers" && ./Install </dev/null >/dev/null 2>&1)
+		tries=$((tries + 1))
+		sleep 2
+	done
+	PMDA=$(pid_of pmdacontainers)
+}
+# wait_for N: until the PMDA reports at least N containers
+wait_for() {
+	local n _
+	for _ in $(seq 1 240); do
+		n=$(ctl1 containers)
+		[ "$n" = NA ] && ensure_ours
+		[ "$n" != NA ] && [ "$n" -ge "$1" ] && return 0
+		sleep 0.5
+	done
+	die "the PMDA sees ${n:-no} containers, not $1"
 }
 
-read -r -a CMETRICS < <(pminfo container.cpu container.memory container.io container.pids | tr '\n' ' ')
-read -r -d '' -a PMETRICS <<< "$PROC_METRICS"
-echo "host: $(nproc) cpus, $(uname -r), cgroup hierarchies: $(echo "$hiers" | wc -w), fetches per point: $F"
-printf '%-6s %-8s %12s %12s %12s %12s %12s %10s %10s\n' N ctrs "pmda us/f" "floor us/f" "path us/f" \
-	"pmdaproc us/f" "us/ctr" "vs floor" "vs proc"
-for n in $NS; do
-	cleanup
-	mkcgroups "$n"
-	"$BUILD/bench/fetch" 1 container.control.containers >/dev/null
-	ctrs=$(pminfo -f container.control.containers | awk '/value/{print $2}')
-	pmda_pid=$(pid_of pmdacontainers); proc_pid=$(pid_of pmdaproc)
-	[ -n "$pmda_pid" ] || die "pmdacontainers not running"
-	pmda_us=$(measure "$pmda_pid" "${CMETRICS[@]}")
-	# the floor reads the files the PMDA reads: the (hierarchy, file) pairs
-	# it holds open, for every container it reports
-	held=$(find /proc/"$pmda_pid"/fd -type l -printf '%l\n' 2>/dev/null | grep '^/sys/fs/cgroup/[^/]*/.*/')
-	pairs=$(echo "$held" | awk -F/ '{print $5 " " $NF}' | sort -u)
-	files=$(pminfo -f container.info.cgroup | sed -n 's/.* value "\(.*\)"$/\1/p' |
-		while read -r cg; do
-			echo "$pairs" | while read -r h f; do
-				p="/sys/fs/cgroup/$h$cg/$f"; [ -e "$p" ] && echo "$p"
-			done
-		done)
-	nfiles=$(echo "$files" | grep -c .)
-	floor_us=$(echo "$files" | "$BUILD/bench/floor" kept "$F" | awk '{printf "%.1f", $3/1000}')
-	path_us=$(echo "$files" | "$BUILD/bench/floor" path "$F" | awk '{printf "%.1f", $3/1000}')
-	proc_us=NA
-	[ -n "$proc_pid" ] && proc_us=$(measure "$proc_pid" "${PMETRICS[@]}")
-	per=$(calc "$pmda_us / $ctrs" 2)
-	vsf=$(calc "$pmda_us / $floor_us" 2)
-	vsp=NA; [ "$proc_us" != NA ] && vsp=$(calc "$proc_us / $pmda_us" 1)x
-	printf '%-6s %-8s %12s %12s %12s %12s %12s %10s %10s\n' "$n" "$ctrs" "$pmda_us" "$floor_us" \
-		"$path_us" "$proc_us" "$per" "${vsf}x" "$vsp"
-	echo "       ($nfiles cgroup files read per fetch; held open by the PMDA: $(pminfo -f container.control.fds | awk '/value/{print $2}'))"
+# pmda_round F METRIC...: "ok|busy CPU_US READS OPENS" per fetch of the
+# PMDA over F fetches; busy if another client fetched meanwhile (its cost
+# is in the numbers), "lost" if the PMDA was replaced
+pmda_round() {
+	local f=$1 c0 c1 n0 n1 r0 r1 o0 o1 p; shift
+	ensure_ours
+	p=$PMDA
+	read -r n0 r0 o0 < <(ctl fetches files_read files_opened | tr '\n' ' ')
+	c0=$(cpu_ns "$p")
+	"$BUILD/bench/fetch" "$f" "$@" >/dev/null || { echo lost; return; }
+	c1=$(cpu_ns "$p")
+	read -r n1 r1 o1 < <(ctl fetches files_read files_opened | tr '\n' ' ')
+	if [ "$(pid_of pmdacontainers)" != "$p" ] || [ "$n1" = NA ] || [ "$n0" = NA ]; then
+		echo lost
+		return
+	fi
+	if [ $((n1 - n0)) -eq $((f + 1)) ]; then echo -n "ok "; else echo -n "busy "; fi
+	calc "($c1 - $c0) / $f / 1000" 1 | tr '\n' ' '
+	echo "$(( (r1 - r0) / f )) $(( (o1 - o0) / f ))"
+}
+# pmda_measure F METRIC...: a round no other client disturbed (10 tries);
+# else the cheapest disturbed one, marked "<" (an upper bound).  Sets
+# COST (us per fetch), READS, OPENS (files per fetch)
+pmda_measure() {
+	local r st c rd op best=""
+	for _ in $(seq 1 10); do
+		r=$(pmda_round "$@")
+		read -r st c rd op <<< "$r"
+		if [ "$st" = ok ]; then
+			COST=$c READS=$rd OPENS=$op
+			return
+		fi
+		if [ "$st" = busy ] && { [ -z "$best" ] || awk "BEGIN{exit !($c < ${best%% *})}"; }; then
+			best="$c $rd $op"
+		fi
+		sleep 0.3
+	done
+	note "other clients fetched during every try; kept the cheapest"
+	read -r c rd op <<< "${best:-NA NA NA}"
+	COST="<$c" READS=$rd OPENS=$op
+}
+pmda_cost() { pmda_measure "$@"; echo "$COST"; }
+proc_cost() {	# proc_cost F: pmdaproc CPU us per fetch of its cgroup metrics
+	local p c0 c1
+	p=$(pid_of pmdaproc)
+	[ -n "$p" ] || { echo NA; return; }
+	# shellcheck disable=SC2086
+	"$BUILD/bench/fetch" 1 $PROC_METRICS >/dev/null || { echo NA; return; }
+	c0=$(cpu_ns "$p")
+	# shellcheck disable=SC2086
+	"$BUILD/bench/fetch" "$1" $PROC_METRICS >/dev/null
+	c1=$(cpu_ns "$p")
+	calc "($c1 - $c0) / $1 / 1000" 1
+}
+num() { echo "${1#<}"; }	# the number in "<N"
+floor_cost() {	# floor_cost MODE ITER FILES: CPU us per pass
+	"$BUILD/bench/floor" "$1" "$2" < "$3" | awk '{printf "%.1f\n", $3 / 1000}'
+}
+
+read -r -a CMETRICS < <(pminfo container.cpu container.memory container.io container.pids 2>/dev/null | tr '\n' ' ')
+[ ${#CMETRICS[@]} -gt 0 ] || { ensure_ours; read -r -a CMETRICS < <(pminfo container.cpu container.memory container.io container.pids | tr '\n' ' '); }
+layout=$(sed -n 's/.*cgroup layout \([a-z0-9]*\),.*/\1/p' "$PCP_LOG_DIR/pmcd/containers.log" 2>/dev/null | tail -1)
+echo "pcp-containers scale benchmark: $(nproc) cpus, Linux $(uname -r), ${layout:-?} cgroups," \
+	"$(echo "$hiers" | wc -w) hierarchies read, RLIMIT_NOFILE $(ulimit -n)"
+echo "medians of $ROUNDS rounds; each round alternates the PMDA and the floors"
+
+# ------------------------------------------------------------------ N1
+ensure_ours
+base=$(ctl1 containers)
+note "making $N1 containers"
+mkcgroups 1 "$N1"
+wait_for $((N1 + base))
+"$BUILD/bench/fetch" 3 "${CMETRICS[@]}" >/dev/null	# readers made, fds kept
+ctrs=$(ctl1 containers)
+pminfo -f container.info.cgroup | sed -n 's/.* value "\(.*\)"$/\1/p' > "$TMP/cgroups"
+"$BUILD/bench/files" cpu,memory,io,pids < "$TMP/cgroups" > "$TMP/files"
+"$BUILD/bench/files" cpu.usage < "$TMP/cgroups" > "$TMP/files.usage"
+nfiles=$(wc -l < "$TMP/files")
+nusage=$(wc -l < "$TMP/files.usage")
+note "measuring at $N1"
+: > "$TMP/pmda"; : > "$TMP/kept"; : > "$TMP/cold"; : > "$TMP/dir"; : > "$TMP/path"
+: > "$TMP/proc"; : > "$TMP/ratio"; : > "$TMP/usage"
+for r in $(seq 1 "$ROUNDS"); do
+	pmda_measure "$F" "${CMETRICS[@]}"
+	k=$(floor_cost kept "$F" "$TMP/files")
+	num "$COST" >> "$TMP/pmda"
+	echo "$k" >> "$TMP/kept"
+	[ "$COST" != NA ] && calc "$(num "$COST") / $k" 3 >> "$TMP/ratio"
+	rd1=$READS op1=$OPENS
+	floor_cost cold 3 "$TMP/files" >> "$TMP/cold"
+	floor_cost dir 3 "$TMP/files" >> "$TMP/dir"
+	floor_cost path 3 "$TMP/files" >> "$TMP/path"
+	[ "$r" -le 3 ] && proc_cost 3 >> "$TMP/proc"
+	pmda_measure "$F" container.cpu.usage
+	num "$COST" >> "$TMP/usage"
+	rdu=$READS
+	[ -n "${BENCH_VERBOSE:-}" ] && note "round $r: pmda $(tail -1 "$TMP/pmda") kept $k" \
+		"cold $(tail -1 "$TMP/cold") dir $(tail -1 "$TMP/dir") path $(tail -1 "$TMP/path")"
 done
-echo "columns: CPU microseconds per fetch; 'vs floor' = pmda / pread floor (target <= 1.3), 'vs proc' = pmdaproc / pmda"
+
+pmda_us=$(med < "$TMP/pmda"); kept_us=$(med < "$TMP/kept"); dir_us=$(med < "$TMP/dir")
+path_us=$(med < "$TMP/path"); proc_us=$(med < "$TMP/proc"); ratio=$(med < "$TMP/ratio")
+usage_us=$(med < "$TMP/usage"); cold_us=$(med < "$TMP/cold")
+per() { if [ "$1" = NA ]; then echo NA; else calc "$1 / $ctrs" 2; fi; }
+echo
+echo "== $N1 containers ($ctrs with the host's own), full fetch of container.{cpu,memory,io,pids}:"
+echo "   ${#CMETRICS[@]} metrics; $nfiles cgroup files ($(calc "$nfiles / $ctrs" 1) a container)"
+printf '%-58s %12s %12s\n' "" "us/fetch" "us/container"
+printf '%-58s %12s %12s\n' "issue: PCP 6.0.3 pmdaproc cgroup.{cpuacct,memory,blkio}" - "200-240"
+printf '%-58s %12s %12s\n' "issue: netdata cgroups.plugin, 4 files" - "44-51"
+printf '%-58s %12s %12s\n' "issue: open/read/close by path, 8 accounting files" - "87"
+printf '%-58s %12s %12s\n' "issue: openat from kept directory fds" - "68"
+printf '%-58s %12s %12s\n' "issue: kept file fds + pread (memory.stat alone ~11)" - "28"
+printf '%-58s %12s %12s\n' "issue: network RTM_GETSTATS per netns" - "4.8"
+printf '%-58s %12s %12s\n' "this host: pmdaproc cgroup.{cpuacct,memory,blkio}" "$proc_us" "$(per "$proc_us")"
+printf '%-58s %12s %12s\n' "this host: floor, open/read/close by path (same files)" "$path_us" "$(per "$path_us")"
+printf '%-58s %12s %12s\n' "this host: floor, openat from kept dir fds (same files)" "$dir_us" "$(per "$dir_us")"
+printf '%-58s %12s %12s\n' "this host: floor, kept fds + pread (same files)" "$kept_us" "$(per "$kept_us")"
+printf '%-58s %12s %12s\n' "this host: floor, kept fds + pread, caches flushed" "$cold_us" "$(per "$cold_us")"
+printf '%-58s %12s %12s\n' "this host: pmdacontainers" "$pmda_us" "$(per "$pmda_us")"
+printf '%-58s %12s %12s\n' "this host: pmdacontainers, container.cpu.usage alone" "$usage_us" "$(per "$usage_us")"
+echo "   pmdacontainers / pread floor: ${ratio}x (median of per-round ratios; target <= 1.3)"
+echo "   pmdacontainers / pread floor with caches flushed between passes: $(calc "$pmda_us / $cold_us" 2)x"
+[ "$proc_us" != NA ] && echo "   pmdaproc / pmdacontainers:    $(calc "$proc_us / $pmda_us" 1)x (target >= 5)"
+echo "   files read per full fetch: $rd1 (floor list: $nfiles), opened (no kept fd): $op1"
+# the host's other containers come and go: list the files behind cpu.usage again
+pminfo -f container.info.cgroup | sed -n 's/.* value "\(.*\)"$/\1/p' |
+	"$BUILD/bench/files" cpu.usage > "$TMP/files.usage"
+nusage2=$(wc -l < "$TMP/files.usage")
+what="cpuacct.usage or cpu.stat only"
+grep -q memory.stat "$TMP/files.usage" && what="MEMORY.STAT AMONG THEM"
+echo "   files read per fetch of container.cpu.usage: $rdu; behind it: $nusage then, $nusage2 now ($what)"
+
+# ------------------------------------------------------------------ N2
+[ "$N2" -gt "$N1" ] || exit 0
+note "making $((N2 - N1)) more containers"
+mkcgroups $((N1 + 1)) "$N2"
+ensure_ours
+note "waiting for the PMDA to see them"
+wait_for $((N2 + base))
+"$BUILD/bench/fetch" 3 "${CMETRICS[@]}" >/dev/null	# plan re-balanced, fds kept
+note "measuring at $N2"
+: > "$TMP/big"
+for r in $(seq 1 $(( (ROUNDS + 1) / 2 ))); do
+	pmda_measure 2 "${CMETRICS[@]}"
+	num "$COST" >> "$TMP/big"
+	rd2=$READS op2=$OPENS
+done
+big_us=$(med < "$TMP/big")
+ctrs2=$(ctl1 containers)
+values=$("$BUILD/bench/fetch" 1 container.cpu.usage | awk '{print $2}')
+read -r fds kinds kinds_all < <(ctl fds fd_kinds_kept fd_kinds | tr '\n' ' ')
+ensure_ours
+rss=$(awk '/^VmRSS/ {print $2}' "/proc/$PMDA/status"); hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$PMDA/status")
+find "/proc/$PMDA/fd" -type l -printf '%l\n' 2>/dev/null | grep '^/sys/fs/cgroup/' > "$TMP/held"
+cgfds=$(wc -l < "$TMP/held")
+per_fd=$(shuf -n 5000 "$TMP/held" | "$BUILD/bench/kmem" 5 | awk '{print $3}')
+kmem_mb=$(calc "$cgfds * $per_fd / 1048576" 1)
+echo
+echo "== $N2 containers ($ctrs2 with the host's own), full fetch of container.{cpu,memory,io,pids}:"
+printf '   %-40s %s\n' "pmdacontainers CPU per fetch" "$big_us us ($(calc "$big_us / $ctrs2" 2) us a container)"
+printf '   %-40s %s\n' "containers reported (cpu.usage values)" "$values"
+nofile=$(awk '/^Max open files/ {print $4}' "/proc/$PMDA/limits")
+printf '   %-40s %s\n' "fds held (all; cgroup files)" "$fds; $cgfds (fd limit $nofile, default budget $((nofile - 2048)))"
+printf '   %-40s %s\n' "file kinds kept in every container" "$kinds of $kinds_all (the rest opened per read)"
+printf '   %-40s %s\n' "files read / opened per fetch" "$rd2 / $op2"
+printf '   %-40s %s\n' "VmRSS (peak)" "$(calc "$rss / 1024" 1) MB ($(calc "$hwm / 1024" 1) MB, with other clients' fetches; target <= 30)"
+printf '   %-40s %s\n' "kernel memory held by kept cgroup fds" "$kmem_mb MB ($cgfds fds x $per_fd bytes, bench/kmem)"
+grep -o '[^/]*$' "$TMP/held" | sort | uniq -c | sort -rn | awk '{printf "      %6d  %s\n", $1, $2}' | head -8
+
+# ------------------------------------------------------------------ discovery
+note "discovery"
+# no change: a fetch that reads no cgroup file, and discovery's share of full fetches
+read -r d0 n0 e0 < <(ctl discovery_time fetches events | tr '\n' ' ')
+nc_us=$(pmda_cost 20 container.control.containers)
+read -r d1 n1 e1 < <(ctl discovery_time fetches events | tr '\n' ' ')
+nc_disc=$(calc "($d1 - $d0) / ($n1 - $n0) / 1000" 1)
+nc_events=$((e1 - e0))
+# NEW containers made: seen by the next fetch?
+ensure_ours
+read -r d0 e0 ps0 fs0 dw0 f0 < <(ctl discovery_time events partial_scans full_scans dirs_walked fetches | tr '\n' ' ')
+before=$(ctl1 containers)
+c0=$(cpu_ns "$PMDA")
+t0=$(date +%s%N)
+mkcgroups $((N2 + 1)) $((N2 + NEW))
+seen=$(ctl1 containers)
+t1=$(date +%s%N)
+sleep 1
+c1=$(cpu_ns "$PMDA")
+read -r d1 e1 ps1 fs1 dw1 f1 < <(ctl discovery_time events partial_scans full_scans dirs_walked fetches | tr '\n' ' ')
+# our fetches: before, seen, and this one; more are another client's, whose CPU is in c1 - c0
+cpu_add="PMDA CPU $(calc "($c1 - $c0) / 1e6" 1) ms (mkdir to 1 s after)"
+[ $((f1 - f0)) -gt 3 ] && cpu_add="PMDA CPU n/a: $((f1 - f0 - 3)) fetches by other clients meanwhile"
+echo
+echo "== discovery at $N2 containers"
+printf '   %-40s %s\n' "no-change fetch (control metrics only)" "$nc_us us CPU; of it discovery $nc_disc us (inotify events meanwhile: $nc_events)"
+printf '   %-40s %s\n' "$NEW containers made ($(echo "$hiers" | wc -w) hierarchies)" \
+	"next fetch saw $((seen - before)) of $NEW (mkdir to fetch answered: $(calc "($t1 - $t0) / 1e6" 0) ms)"
+printf '   %-40s %s\n' "  cost of noticing them" "inotify events $((e1 - e0)), partial scans $((ps1 - ps0)), full scans $((fs1 - fs0)), dirs read $((dw1 - dw0))"
+printf '   %-40s %s\n' "" "discovery time $(calc "($d1 - $d0) / 1e6" 1) ms; $cpu_add"
+read -r d0 e0 ps0 fs0 f0 < <(ctl discovery_time events partial_scans full_scans fetches | tr '\n' ' ')
+c0=$(cpu_ns "$PMDA")
+rmcgroups $((N2 + 1)) $((N2 + NEW))
+gone=$(ctl1 containers)
+sleep 1
+c1=$(cpu_ns "$PMDA")
+read -r d1 e1 ps1 fs1 f1 < <(ctl discovery_time events partial_scans full_scans fetches | tr '\n' ' ')
+cpu_rm="PMDA CPU $(calc "($c1 - $c0) / 1e6" 1) ms"
+[ $((f1 - f0)) -gt 2 ] && cpu_rm="PMDA CPU n/a: $((f1 - f0 - 2)) fetches by other clients meanwhile"
+printf '   %-40s %s\n' "$NEW containers removed" "next fetch saw $((seen - gone)) of $NEW gone; events $((e1 - e0)), partial scans $((ps1 - ps0)), full scans $((fs1 - fs0))"
+printf '   %-40s %s\n' "" "discovery time $(calc "($d1 - $d0) / 1e6" 1) ms; $cpu_rm"
+echo
+echo "us: CPU microseconds (/proc/PID/task/*/schedstat for daemons, CLOCK_PROCESS_CPUTIME_ID for floors)"

@@ -7,6 +7,7 @@
 #ifndef PCC_ACCT_H
 #define PCC_ACCT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "keyed.h"
@@ -34,11 +35,19 @@ enum acct_conv {
 	CONV_SWAP_V1,	/* memory.memsw.usage_in_bytes, less PCC_MEM_USAGE afterwards */
 };
 
+/*
+ * File kinds, for the kept-fd plan (acct_plan.c): every acct_file has its own
+ * rank, 0 <= rank < ACCT_NKIND, which orders the kinds when read counts do
+ * not (0 is kept first).
+ */
+#define ACCT_NKIND	32
+
 /* One cgroup interface file. */
 struct acct_file {
 	const char *name;	/* below the cgroup's directory */
 	const char *alt;	/* read instead when name is missing (same format), or NULL */
 	enum acct_fmt fmt;
+	uint8_t rank;		/* the file kind and its static priority, < ACCT_NKIND, unique */
 };
 
 /* Where one statistic comes from on one cgroup version. */
@@ -59,6 +68,8 @@ struct acct_row {
 
 extern const struct acct_row pcc_acct_rows[];
 extern const size_t pcc_acct_nrows;	/* == PCC_NSTAT: one row per statistic */
+extern const struct acct_file *const pcc_acct_kinds[];	/* every file, kinds[i]->rank == i */
+extern const size_t pcc_acct_nkinds;			/* <= ACCT_NKIND */
 
 /*
  * pcc_acct_convert - apply conv to a parsed value.  Returns 0 and *ret_val,
@@ -88,12 +99,135 @@ int pcc_acct_fill(enum acct_fmt fmt, const char *text, size_t len, unsigned flag
 		  const struct acct_slot *slots, const char *const *keys, unsigned n,
 		  struct pcc_sample *out);
 
+/* One file of a layout. */
+struct acct_lfile {
+	const struct acct_file *def;
+	struct pcc_statset stats;	/* what it yields */
+	int hier;			/* index into m->hier */
+	unsigned first, n;		/* its slots: slot[first, first + n) */
+	unsigned flags;			/* PCC_KEYED_* for its values */
+};
+
+/*
+ * What the table means on the host of one mounts (acct_layout.c): the
+ * distinct files, each with its slots, and the keys of each slot.  The same
+ * for every cgroup, so shared by the readers of a budget.
+ */
+struct acct_layout {
+	const struct pcc_mounts *m;	/* borrowed */
+	unsigned nfile, nslot;		/* each <= pcc_acct_nrows */
+	struct acct_lfile *file;
+	struct acct_slot *slot;		/* grouped by file */
+	const char **key;		/* per slot: src->key ("" if none), a file's keys one array */
+	bool swap_v1;			/* PCC_MEM_SWAP needs PCC_MEM_USAGE too */
+};
+
+/* acct_layout_new - the layout of m: 0 and *ret_layout, or -ENOMEM. */
+int acct_layout_new(const struct pcc_mounts *m, struct acct_layout **ret_layout);
+void acct_layout_free(struct acct_layout *l);	/* NULL is fine */
+
+/*
+ * The kept-fd plan of the readers sharing one budget (acct_plan.c says why
+ * and how).  Counts are of files, over every reader: users[k] files of kind
+ * k exist (absent ones not counted), kept[k] of them have a kept fd, and at
+ * most quota[k] may.
+ */
+struct pcc_acct_plan {
+	unsigned readers;		/* readers sharing the budget; the last frees the plan */
+	unsigned files;			/* sum of users[] */
+	unsigned held;			/* sum of kept[]; also counted in budget->held */
+	unsigned gen;			/* bumped when a quota drops below kept */
+	bool dirty;			/* users changed since the last balance */
+	unsigned users[ACCT_NKIND];
+	unsigned kept[ACCT_NKIND];
+	unsigned quota[ACCT_NKIND];
+	uint32_t ereads[ACCT_NKIND];	/* reads of each kind in this epoch */
+	uint64_t score[ACCT_NKIND];	/* reads per file per epoch, decayed, x 65536 */
+	uint64_t epoch;			/* reads in this epoch */
+	uint64_t reads, opens, balances;
+	unsigned kinds_kept;		/* at the last balance: kinds with quota == users */
+	unsigned kinds_partial;		/* ... and kinds with 0 < quota < users */
+	char *buf;			/* the readers' parse buffer (one thread at a time) */
+	size_t cap;
+	struct acct_layout *layout;	/* the readers' layout (those of its mounts), or NULL */
+};
+
+/* A reader joins b's plan (made if b has none): 0 or -ENOMEM. */
+int acct_plan_join(struct pcc_fdbudget *b);
+/* A reader leaves b's plan, having closed its fds and dropped its users. */
+void acct_plan_leave(struct pcc_fdbudget *b);
+/* Rank the kinds again and set the quotas; end_epoch also folds this
+ * epoch's reads into the scores. */
+void acct_plan_balance(struct pcc_fdbudget *b, bool end_epoch);
+
+/* Files of kind k: one more (delta 1) or one less (-1). */
+static inline void acct_plan_users(struct pcc_acct_plan *p, unsigned k, int delta)
+{
+	p->users[k] += delta;
+	p->files += delta;
+	p->dirty = true;
+}
+
+/* Before a reader reads: balance if readers came or went, or an epoch ended. */
+static inline void acct_plan_tick(struct pcc_fdbudget *b)
+{
+	struct pcc_acct_plan *p = b->plan;
+
+	if (p->dirty)
+		acct_plan_balance(b, false);
+	else if (p->epoch >= (p->files > 64 ? p->files : 64))
+		acct_plan_balance(b, true);
+}
+
+static inline void acct_plan_count(struct pcc_acct_plan *p, unsigned k, bool opened)
+{
+	p->ereads[k]++;
+	p->epoch++;
+	p->reads++;
+	p->opens += opened;
+}
+
+static inline bool acct_plan_may_keep(const struct pcc_fdbudget *b, unsigned k)
+{
+	return b->plan->kept[k] < b->plan->quota[k] && b->held < b->max;
+}
+
+static inline bool acct_plan_over(const struct pcc_acct_plan *p, unsigned k)
+{
+	return p->kept[k] > p->quota[k];
+}
+
+static inline void acct_plan_keep(struct pcc_fdbudget *b, unsigned k)
+{
+	b->plan->kept[k]++;
+	b->plan->held++;
+	b->held++;
+}
+
+static inline void acct_plan_drop(struct pcc_fdbudget *b, unsigned k)
+{
+	b->plan->kept[k]--;
+	b->plan->held--;
+	if (b->held > 0)
+		b->held--;
+}
+
 /* System calls one reader made, for tests and for the owner's own metrics. */
 struct pcc_acct_counters {
 	uint64_t opens;		/* openat() of a cgroup file that succeeded */
 	uint64_t reads;		/* pcc_read_cgfile() calls (one pread each, usually) */
 	uint64_t probes;	/* checks whether the cgroup directory still exists */
 };
+
+/*
+ * pcc_acct_files - the files a read of want reads now (neither those found
+ * absent nor those of hierarchies the cgroup is missing from): fn(mount,
+ * rel, arg) for each, mount being the hierarchy's mount point as the host
+ * sees it and rel the file below it.  For benchmarks that must read what
+ * the reader reads.
+ */
+void pcc_acct_files(const struct pcc_acct *a, const struct pcc_statset *want,
+		    void (*fn)(const char *mount, const char *rel, void *arg), void *arg);
 
 /* pcc_acct_get_counters - the counters of a since pcc_acct_new. */
 void pcc_acct_get_counters(const struct pcc_acct *a, struct pcc_acct_counters *ret_counters);

@@ -25,39 +25,57 @@
 #include "acct.h"
 #include "keyed.h"
 
+/*
+ * The last field is the file's rank: its kind in the kept-fd plan and the
+ * order in which kinds keep fds when reads do not tell them apart (see
+ * acct_plan.c).  Counters and usage first, since they are what every
+ * client samples; the pressure files next; files that only change when
+ * someone changes a setting (limits, shares, weight) last.  v1 and v2
+ * files of one statistic are never on one host together, so their
+ * relative order does not matter; cpu.stat, shared by both, is v2's cpu
+ * counter.
+ */
 static const struct acct_file
-	/* v1 and v2 */
-	cpu_stat	= { "cpu.stat", NULL, ACCT_FLAT },
-	memory_stat	= { "memory.stat", NULL, ACCT_FLAT },
-	pids_current	= { "pids.current", NULL, ACCT_VALUE },
-	pids_max	= { "pids.max", NULL, ACCT_VALUE },
-	/* v1 */
-	cpuacct_usage	= { "cpuacct.usage", NULL, ACCT_VALUE },
-	cpuacct_user	= { "cpuacct.usage_user", NULL, ACCT_VALUE },
-	cpuacct_sys	= { "cpuacct.usage_sys", NULL, ACCT_VALUE },
-	cfs_quota	= { "cpu.cfs_quota_us", NULL, ACCT_VALUE },
-	cfs_period	= { "cpu.cfs_period_us", NULL, ACCT_VALUE },
-	cpu_shares	= { "cpu.shares", NULL, ACCT_VALUE },
-	mem_usage	= { "memory.usage_in_bytes", NULL, ACCT_VALUE },
-	mem_limit	= { "memory.limit_in_bytes", NULL, ACCT_VALUE },
-	memsw_usage	= { "memory.memsw.usage_in_bytes", NULL, ACCT_VALUE },
-	mem_failcnt	= { "memory.failcnt", NULL, ACCT_VALUE },
-	oom_control	= { "memory.oom_control", NULL, ACCT_FLAT },
+	cpuacct_usage	= { "cpuacct.usage", NULL, ACCT_VALUE, 0 },
+	cpu_stat	= { "cpu.stat", NULL, ACCT_FLAT, 1 },
+	mem_usage	= { "memory.usage_in_bytes", NULL, ACCT_VALUE, 2 },
+	mem_current	= { "memory.current", NULL, ACCT_VALUE, 3 },
+	memory_stat	= { "memory.stat", NULL, ACCT_FLAT, 4 },
+	pids_current	= { "pids.current", NULL, ACCT_VALUE, 5 },
 	blkio_bytes	= { "blkio.throttle.io_service_bytes_recursive",
-			    "blkio.throttle.io_service_bytes", ACCT_BLKIO },
+			    "blkio.throttle.io_service_bytes", ACCT_BLKIO, 6 },
+	io_stat		= { "io.stat", NULL, ACCT_NESTED, 7 },
 	blkio_ios	= { "blkio.throttle.io_serviced_recursive",
-			    "blkio.throttle.io_serviced", ACCT_BLKIO },
-	/* v2 */
-	cpu_max		= { "cpu.max", NULL, ACCT_PAIR },
-	cpu_weight	= { "cpu.weight", NULL, ACCT_VALUE },
-	mem_current	= { "memory.current", NULL, ACCT_VALUE },
-	mem_max		= { "memory.max", NULL, ACCT_VALUE },
-	swap_current	= { "memory.swap.current", NULL, ACCT_VALUE },
-	mem_events	= { "memory.events", NULL, ACCT_FLAT },
-	io_stat		= { "io.stat", NULL, ACCT_NESTED },
-	cpu_pressure	= { "cpu.pressure", NULL, ACCT_PSI },
-	memory_pressure	= { "memory.pressure", NULL, ACCT_PSI },
-	io_pressure	= { "io.pressure", NULL, ACCT_PSI };
+			    "blkio.throttle.io_serviced", ACCT_BLKIO, 8 },
+	cpuacct_user	= { "cpuacct.usage_user", NULL, ACCT_VALUE, 9 },
+	cpuacct_sys	= { "cpuacct.usage_sys", NULL, ACCT_VALUE, 10 },
+	memsw_usage	= { "memory.memsw.usage_in_bytes", NULL, ACCT_VALUE, 11 },
+	swap_current	= { "memory.swap.current", NULL, ACCT_VALUE, 12 },
+	mem_events	= { "memory.events", NULL, ACCT_FLAT, 13 },
+	cpu_pressure	= { "cpu.pressure", NULL, ACCT_PSI, 14 },
+	memory_pressure	= { "memory.pressure", NULL, ACCT_PSI, 15 },
+	io_pressure	= { "io.pressure", NULL, ACCT_PSI, 16 },
+	oom_control	= { "memory.oom_control", NULL, ACCT_FLAT, 17 },
+	mem_failcnt	= { "memory.failcnt", NULL, ACCT_VALUE, 18 },
+	mem_limit	= { "memory.limit_in_bytes", NULL, ACCT_VALUE, 19 },
+	mem_max		= { "memory.max", NULL, ACCT_VALUE, 20 },
+	cpu_max		= { "cpu.max", NULL, ACCT_PAIR, 21 },
+	cfs_quota	= { "cpu.cfs_quota_us", NULL, ACCT_VALUE, 22 },
+	cfs_period	= { "cpu.cfs_period_us", NULL, ACCT_VALUE, 23 },
+	cpu_shares	= { "cpu.shares", NULL, ACCT_VALUE, 24 },
+	cpu_weight	= { "cpu.weight", NULL, ACCT_VALUE, 25 },
+	pids_max	= { "pids.max", NULL, ACCT_VALUE, 26 };
+
+/* Every file, in rank order (kinds[i]->rank == i). */
+const struct acct_file *const pcc_acct_kinds[] = {
+	&cpuacct_usage, &cpu_stat, &mem_usage, &mem_current, &memory_stat,
+	&pids_current, &blkio_bytes, &io_stat, &blkio_ios, &cpuacct_user,
+	&cpuacct_sys, &memsw_usage, &swap_current, &mem_events, &cpu_pressure,
+	&memory_pressure, &io_pressure, &oom_control, &mem_failcnt, &mem_limit,
+	&mem_max, &cpu_max, &cfs_quota, &cfs_period, &cpu_shares, &cpu_weight,
+	&pids_max,
+};
+const size_t pcc_acct_nkinds = sizeof(pcc_acct_kinds) / sizeof(pcc_acct_kinds[0]);
 
 #define VAL(f, conv)		{ &(f), NULL, 0, (conv) }
 #define KEY(f, k, conv)		{ &(f), (k), 0, (conv) }

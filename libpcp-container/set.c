@@ -213,30 +213,45 @@ static int finish(struct pcc_set *s)
 
 /* ---------------------------------------------------------------- the set */
 
-static bool full_due(const struct pcc_set *s, int64_t now)
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The period of the safety walk in ms, 0 for none. */
+static int64_t full_period(const struct pcc_set *s)
 {
 	unsigned period = s->rescan_secs;
 
-	if (!s->walked || s->need_full)
-		return true;
 	if (period == 0 && s->watch_failed)
 		period = FALLBACK_SECS;
-	return period != 0 && now - s->last_full >= (int64_t)period * 1000;
+	return (int64_t)period * 1000;
 }
 
-int pcc_set_refresh(struct pcc_set *s)
+/* Is a full walk due: always when needed, the periodic one if asked? */
+static bool full_due(const struct pcc_set *s, int64_t now, bool periodic)
 {
-	struct timespec ts;
+	int64_t period = full_period(s);
+
+	if (!s->walked || s->need_full)
+		return true;
+	return periodic && period != 0 && now - s->last_full >= period;
+}
+
+static int refresh(struct pcc_set *s, bool periodic)
+{
 	int64_t now;
 	int rc = 0, r, n;
 
 	if (s == NULL)
 		return -EINVAL;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	now = now_ms();
 	if (s->ifd >= 0)
 		rc = pcc_watch_drain(s);
-	if (full_due(s, now)) {
+	if (full_due(s, now, periodic)) {
 		pcc_walk_dirty_reset(s);	/* the full scan reads them all */
 		r = pcc_walk_full(s, now);
 	} else if (s->ndirty > 0) {
@@ -248,6 +263,30 @@ int pcc_set_refresh(struct pcc_set *s)
 	if (r < 0)
 		rc = r;
 	return rc < 0 ? rc : n;
+}
+
+int pcc_set_refresh(struct pcc_set *s)
+{
+	return refresh(s, true);
+}
+
+int pcc_set_refresh_events(struct pcc_set *s)
+{
+	return refresh(s, false);
+}
+
+int pcc_set_full_due_ms(const struct pcc_set *s)
+{
+	int64_t period, left;
+
+	if (s == NULL)
+		return -EINVAL;
+	if (!s->walked || s->need_full)
+		return 0;
+	if ((period = full_period(s)) == 0)
+		return INT_MAX;
+	left = s->last_full + period - now_ms();
+	return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
 }
 
 int pcc_set_new(const struct pcc_mounts *m, const struct pcc_set_ops *ops,

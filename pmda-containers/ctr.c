@@ -24,9 +24,42 @@ static void *active(pmInDom indom, int inst)
 	return priv;
 }
 
+/*
+ * pmdaFetch asks for each value's container: an array indexed by instance
+ * number (pmdaCache hands them out densely from 0) instead of a pmdaCache
+ * hash look-up per value.  An instance numbered past BYINST_MAX (a cache
+ * file edited by hand) is looked up in pmdaCache.
+ */
+#define BYINST_MAX	(1 << 20)
+
 struct ctr *ctr_lookup(int inst)
 {
-	return active(pmda.indom[INDOM_CTR], inst);
+	if (inst >= BYINST_MAX)
+		return active(pmda.indom[INDOM_CTR], inst);
+	return inst >= 0 && inst < pmda.nbyinst ? pmda.byinst[inst] : NULL;
+}
+
+static int byinst_set(int inst, struct ctr *t)
+{
+	struct ctr **v;
+	int n;
+
+	if (inst < 0 || inst >= BYINST_MAX)
+		return 0;
+	if (inst >= pmda.nbyinst) {
+		if (t == NULL)
+			return 0;
+		n = pmda.nbyinst ? pmda.nbyinst : 64;
+		while (n <= inst)
+			n *= 2;
+		if ((v = realloc(pmda.byinst, n * sizeof(*v))) == NULL)
+			return -ENOMEM;
+		memset(v + pmda.nbyinst, 0, (n - pmda.nbyinst) * sizeof(*v));
+		pmda.byinst = v;
+		pmda.nbyinst = n;
+	}
+	pmda.byinst[inst] = t;
+	return 0;
 }
 
 struct ctrdev *ctrdev_lookup(int inst)
@@ -146,6 +179,11 @@ int ctr_added(struct pcc_container *c, void *arg)
 		ctr_free(t);
 		return -EINVAL;
 	}
+	if (byinst_set(t->inst, t) < 0) {
+		pmdaCacheStore(pmda.indom[INDOM_CTR], PMDA_CACHE_HIDE, t->name, NULL);
+		ctr_free(t);
+		return -ENOMEM;
+	}
 	c->priv = t;
 	net_added(t);
 	pmda.cache_dirty = 1;
@@ -169,6 +207,7 @@ void ctr_removed(struct pcc_container *c, void *arg)
 	}
 	net_removed(t);
 	pmdaCacheStore(pmda.indom[INDOM_CTR], PMDA_CACHE_HIDE, t->name, NULL);
+	byinst_set(t->inst, NULL);
 	if (pmDebugOptions.appl0)
 		pmNotifyErr(LOG_DEBUG, "container %s removed: %s [%d]", t->path, t->name, t->inst);
 	ctr_free(t);

@@ -2,9 +2,9 @@
  * meta.c - what each container's engine says about it (name, image, pod,
  * labels), kept current, and the PCP labels of container instances.
  *
- * Metadata is read when a container is discovered and checked again at most
- * every META_RECHECK seconds, at the start of a request: a check whose source
- * files are unchanged is an fstat per file.  Names are never trusted: labels
+ * Metadata is read when a container is discovered and checked again every
+ * META_RECHECK seconds, between requests (pmda.c's main loop): a check whose
+ * source files are unchanged is an open and fstat per file.  Names are never trusted: labels
  * are built with jansson, so they are valid JSON whatever a container's
  * owner wrote, and label names are reduced to what PCP allows.
  */
@@ -26,6 +26,21 @@ static time_t now_sec(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec;
+}
+
+/*
+ * A meta that says nothing a NULL one would not: the engine's files are not
+ * there (LXD/Incus, a bare cgroup, files not written yet).  Not kept: at
+ * thousands of such containers its ~1 kB each is most of what they cost,
+ * and every answer (names, labels, info.*) is the same without it.
+ */
+static int says_nothing(const struct pcc_meta *m, enum pcc_engine engine)
+{
+	return (m->error == 0 || m->error == -ENODATA) && m->runtime == engine &&
+	       m->name == NULL && m->image == NULL && m->pod == NULL &&
+	       m->pod_namespace == NULL && m->container_type == NULL &&
+	       m->state == PCC_CSTATE_UNKNOWN && m->started == NULL &&
+	       m->created == NULL && m->pid == 0 && m->nlabels == 0;
 }
 
 /* Resolve t's metadata (again, if its files changed); logs a new problem once. */
@@ -50,6 +65,10 @@ void meta_refresh(struct ctr *t, const struct pcc_cid *cid)
 			    pmErrStr(m->error));
 	pcc_meta_free(t->meta);
 	t->meta = m;
+	if (says_nothing(m, cid->engine)) {
+		pcc_meta_free(m);
+		t->meta = NULL;
+	}
 }
 
 /* Re-check every container whose files were last checked long enough ago. */

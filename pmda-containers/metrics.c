@@ -37,7 +37,9 @@ enum {
 };
 enum {
 	CTL_CONTAINERS, CTL_FULL_SCANS, CTL_PARTIAL_SCANS, CTL_EVENTS,
-	CTL_WATCHES, CTL_FDS, CTL_FETCHES, CTL_FETCH_TIME, CTL_DIRS_WALKED
+	CTL_WATCHES, CTL_FDS, CTL_FETCHES, CTL_FETCH_TIME, CTL_DIRS_WALKED,
+	CTL_DISCOVERY_TIME, CTL_FILES_READ, CTL_FILES_OPENED, CTL_FD_KINDS,
+	CTL_FD_KINDS_ALL
 };
 
 struct mdef {
@@ -129,6 +131,11 @@ static struct mdef defs[] = {
 	{ CLUSTER_CONTROL, 6, U64, NUL, CNT, COUNT, MK_CONTROL, CTL_FETCHES },
 	{ CLUSTER_CONTROL, 7, U64, NUL, CNT, NS, MK_CONTROL, CTL_FETCH_TIME },
 	{ CLUSTER_CONTROL, 8, U64, NUL, CNT, COUNT, MK_CONTROL, CTL_DIRS_WALKED },
+	{ CLUSTER_CONTROL, 9, U64, NUL, CNT, NS, MK_CONTROL, CTL_DISCOVERY_TIME },
+	{ CLUSTER_CONTROL, 10, U64, NUL, CNT, COUNT, MK_CONTROL, CTL_FILES_READ },
+	{ CLUSTER_CONTROL, 11, U64, NUL, CNT, COUNT, MK_CONTROL, CTL_FILES_OPENED },
+	{ CLUSTER_CONTROL, 12, U32, NUL, INST, COUNT, MK_CONTROL, CTL_FD_KINDS },
+	{ CLUSTER_CONTROL, 13, U32, NUL, INST, COUNT, MK_CONTROL, CTL_FD_KINDS_ALL },
 
 	{ CLUSTER_NETIF, 0, U64, NIF, CNT, BYTES, MK_NETIF, IFS(rx_bytes) },
 	{ CLUSTER_NETIF, 1, U64, NIF, CNT, COUNT, MK_NETIF, IFS(rx_packets) },
@@ -320,9 +327,11 @@ static int fetch_info(const struct ctr *t, int what, pmAtomValue *atom)
 
 static int fetch_control(int what, pmAtomValue *atom)
 {
+	struct pcc_fdbudget_stats fb;
 	struct pcc_set_stats st;
 
 	pcc_set_get_stats(pmda.set, &st);
+	pcc_fdbudget_get_stats(&pmda.budget, &fb);
 	switch (what) {
 	case CTL_CONTAINERS: atom->ul = pcc_set_count(pmda.set); break;
 	case CTL_FULL_SCANS: atom->ull = st.full_scans; break;
@@ -333,6 +342,11 @@ static int fetch_control(int what, pmAtomValue *atom)
 	case CTL_FETCHES: atom->ull = pmda.fetches; break;
 	case CTL_FETCH_TIME: atom->ull = pmda.fetch_ns; break;
 	case CTL_DIRS_WALKED: atom->ull = st.dirs_walked; break;
+	case CTL_DISCOVERY_TIME: atom->ull = pmda.discovery_ns; break;
+	case CTL_FILES_READ: atom->ull = fb.reads; break;
+	case CTL_FILES_OPENED: atom->ull = fb.opens; break;
+	case CTL_FD_KINDS: atom->ul = fb.kinds_kept; break;
+	case CTL_FD_KINDS_ALL: atom->ul = fb.kinds; break;
 	default: return PM_ERR_PMID;
 	}
 	return PMDA_FETCH_STATIC;
@@ -460,6 +474,29 @@ static int fetch_stat(const struct ctr *t, const struct mdef *d, pmAtomValue *at
 	default:
 		return PM_ERR_PMID;
 	}
+}
+
+int metrics_fast(pmID pmid, const void **ret_def)
+{
+	const struct mdef *d = lookup(pmid);
+
+	if (d == NULL || d->indom != INDOM_CTR)
+		return -1;
+	switch (d->kind) {
+	case MK_STAT:
+	case MK_PSI_AVG:
+	case MK_CPU_LIMIT:
+	case MK_WORKING_SET:
+		*ret_def = d;
+		return d->type;
+	default:
+		return -1;
+	}
+}
+
+int metrics_fast_value(const void *def, const struct ctr *t, pmAtomValue *atom)
+{
+	return fetch_stat(t, def, atom);
 }
 
 int metrics_fetch(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *atom)

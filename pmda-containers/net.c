@@ -6,7 +6,8 @@
  * A container is attached to its namespace when it is discovered (one of
  * its processes is looked up in cgroup.procs, and the namespace entered
  * once by the library); a container that has no process yet is attached at
- * a later fetch.  A fetch that asks for network metrics reads each
+ * a later fetch that wants network metrics, tried again after 1, 2, 4, then
+ * every 8 seconds.  A fetch that asks for network metrics reads each
  * namespace once (one RTM_GETSTATS dump on a socket kept inside it):
  * containers sharing a namespace share the reading.  Nothing here changes
  * namespace.
@@ -35,22 +36,47 @@ struct ctrif *ctrif_lookup(int inst)
 	return priv;
 }
 
-/* Attach t to the namespace of one of its processes; quiet if it has none. */
+#define NET_RETRY_MAX	8	/* seconds between attach attempts, at most */
+
+static time_t now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/*
+ * Attach t to the namespace of one of its processes; quiet if it has none.
+ * A container without a process (created, not started; exited) is tried
+ * again after 1, 2, 4... up to NET_RETRY_MAX seconds, not at every fetch:
+ * each try reads its cgroup.procs and lists its child cgroups, ~20 us, which
+ * at thousands of such containers was most of a network fetch.
+ */
 static void net_attach(struct ctr *t)
 {
+	time_t now;
 	pid_t pid;
 	int rc;
 
 	if (pmda.netns == NULL || t->netm != NULL)
+		return;
+	now = now_sec();
+	if (now < t->net_retry)
 		return;
 	rc = pcc_cgroup_pid(pmda.mounts, t->path, &pid);
 	if (rc == 0)
 		rc = pcc_netns_attach(pmda.netns, pid, &t->netm);
 	if (rc >= 0) {
 		t->net_flags = rc;
+		t->net_backoff = 0;
 		return;
 	}
 	t->netm = NULL;
+	t->net_backoff = t->net_backoff ? t->net_backoff * 2 : 1;
+	if (t->net_backoff > NET_RETRY_MAX)
+		t->net_backoff = NET_RETRY_MAX;
+	t->net_retry = now + t->net_backoff;
 	/* no process yet, or gone between the two steps: normal */
 	if (rc != -ESRCH && rc != -ENOENT && rc != t->net_err)
 		pmNotifyErr(LOG_WARNING, "%s: network namespace: %s", t->path, pmErrStr(rc));

@@ -2,16 +2,22 @@
  * pmda.c - pmdacontainers: start-up, options and the PMDA callbacks.
  *
  * Each fetch first brings the container set up to date (one non-blocking
- * inotify read when nothing changed: the cgroup tree is walked only when
- * something in it changed, or every -r seconds as a safety net), then reads
- * for each container only the cgroup files behind the requested metrics,
- * and lets pmdaFetch hand out the values.
+ * inotify read when nothing changed; a directory inotify named is rescanned
+ * alone), then reads for each container only the cgroup files behind the
+ * requested metrics, and lets pmdaFetch hand out the values.
+ *
+ * Work that no request waits for is done between requests, by our own
+ * main loop (pmdaMain's, plus a select on the inotify fd and a timer):
+ * containers are picked up as soon as inotify reports them, and the
+ * periodic safety walk of every hierarchy (-r), the engine metadata
+ * re-check and the instance cache saves run there, never inside a fetch.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,14 +39,23 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static void refresh_set(void)
+/*
+ * Bring the container set up to date.  In a request (idle 0) only what
+ * inotify reported is looked at; between requests the periodic safety walk
+ * too when it is due, and the engine metadata of every container is
+ * checked again now and then.
+ */
+static void refresh_set(int idle)
 {
-	int rc = pcc_set_refresh(pmda.set);
+	unsigned long long t0 = now_ns();
+	int rc = idle ? pcc_set_refresh(pmda.set) : pcc_set_refresh_events(pmda.set);
 
 	if (rc < 0)
 		pmNotifyErr(LOG_ERR, "container discovery: %s", pmErrStr(rc));
-	meta_refresh_all();
-	ctr_save_caches();
+	if (idle)
+		meta_refresh_all();
+	pmda.discovery_ns += now_ns() - t0;
+	pmda.discovery_runs++;
 }
 
 static void sample_one(struct ctr *t, const struct pcc_statset *want, int acct,
@@ -80,7 +95,7 @@ static int containers_fetch(int numpmid, pmID *pmidlist, pmResult **resp, pmdaEx
 	int rc, acct = 0;
 	size_t w;
 
-	refresh_set();
+	refresh_set(0);
 	if ((pmda.scope = ctx_scope(pmdaext->e_context)) == PM_ERR_NOCONTAINER)
 		return PM_ERR_NOCONTAINER;
 	pmda.gen++;
@@ -89,8 +104,7 @@ static int containers_fetch(int numpmid, pmID *pmidlist, pmResult **resp, pmdaEx
 		acct |= want.bits[w] != 0;
 	if (acct || netwant)
 		sample_all(&want, acct, netwant);
-	ctr_save_caches();
-	rc = pmdaFetch(numpmid, pmidlist, resp, pmdaext);
+	rc = fetch_values(numpmid, pmidlist, resp, pmdaext);
 	pmda.fetches++;
 	pmda.fetch_ns += now_ns() - t0;
 	return rc;
@@ -99,7 +113,7 @@ static int containers_fetch(int numpmid, pmID *pmidlist, pmResult **resp, pmdaEx
 static int containers_instance(pmInDom indom, int inst, char *name, pmInResult **result,
 			       pmdaExt *pmdaext)
 {
-	refresh_set();
+	refresh_set(0);
 	if ((pmda.scope = ctx_scope(pmdaext->e_context)) == PM_ERR_NOCONTAINER)
 		return PM_ERR_NOCONTAINER;
 	if (pmda.scope != CTX_ALL)
@@ -108,9 +122,11 @@ static int containers_instance(pmInDom indom, int inst, char *name, pmInResult *
 }
 
 /*
- * fds the readers may keep open: all but a reserve for directories, inotify,
- * netlink sockets and pmcd.  A kept fd costs a seq_file buffer (~4.6 kB of
- * kernel memory once read) but saves two thirds of the CPU of each read.
+ * fds the readers may keep open: the fd limit less 2048 for directories,
+ * inotify, pmcd, logs and opens in passing (half the limit if it is under
+ * 4096).  A kept fd costs ~4.6 kB of kernel memory once read (its struct
+ * file and seq_file page) but saves two thirds of the CPU of each read; the
+ * library spends the budget by file kind (see acct_plan.c).
  */
 static unsigned fd_budget(void)
 {
@@ -172,6 +188,7 @@ static void containers_init(pmdaInterface *dp)
 	pmdaSetCommFlags(dp, PMDA_FLAG_CONTAINER);
 	pmdaSetLabelCallBack(dp, meta_label);
 	pmdaSetFetchCallBack(dp, metrics_fetch);
+	fetch_init(dp);
 	metrics_init(&metrics, &nmetrics);
 	/* pmdaInit gives the metrics and indoms our domain */
 	pmdaInit(dp, indoms, NINDOMS, metrics, nmetrics);
@@ -180,7 +197,74 @@ static void containers_init(pmdaInterface *dp)
 		/* earlier runs' instance numbers, so they stay stable */
 		pmdaCacheOp(pmda.indom[i], PMDA_CACHE_LOAD);
 	}
-	refresh_set();
+	refresh_set(1);
+	ctr_save_caches();
+}
+
+/* Milliseconds until the next piece of work between requests is due. */
+static int idle_due_ms(void)
+{
+	int ms = pcc_set_full_due_ms(pmda.set);
+
+	/* the metadata sweep decides for itself; look at least every second */
+	return ms < 0 || ms > 1000 ? 1000 : ms;
+}
+
+/*
+ * pmdaMain, with discovery between requests: a PDU from pmcd is answered
+ * first; then, DEBOUNCE_MS after inotify first has news (so that a burst
+ * of containers is one partial scan per directory, not one per container),
+ * or when the timer says, the set is refreshed (with the safety walk when
+ * due), metadata checked and instance caches saved.  A fetch does not wait
+ * for this: it handles pending events itself.
+ */
+#define DEBOUNCE_MS	100
+
+static void containers_main(pmdaInterface *dp)
+{
+	int infd = __pmdaInFd(dp), ifd, nfds, rc, pending = 0;
+	unsigned long long next = now_ns(), now, wait;
+	struct timeval tv;
+	fd_set rfds;
+
+	if (infd < 0 || infd >= FD_SETSIZE) {
+		pmdaMain(dp);
+		return;
+	}
+	for (;;) {
+		ifd = pcc_set_fd(pmda.set);
+		FD_ZERO(&rfds);
+		FD_SET(infd, &rfds);
+		nfds = infd + 1;
+		if (!pending && ifd >= 0 && ifd < FD_SETSIZE) {
+			FD_SET(ifd, &rfds);
+			nfds = ifd >= nfds ? ifd + 1 : nfds;
+		}
+		now = now_ns();
+		wait = next > now ? next - now : 0;
+		tv.tv_sec = wait / 1000000000;
+		tv.tv_usec = wait % 1000000000 / 1000;
+		rc = select(nfds, &rfds, NULL, NULL, &tv);
+		if (rc < 0 && errno != EINTR) {
+			pmNotifyErr(LOG_ERR, "select: %s", pmErrStr(-errno));
+			break;
+		}
+		if (rc > 0 && FD_ISSET(infd, &rfds) && __pmdaMainPDU(dp) < 0)
+			break;
+		now = now_ns();
+		if (rc > 0 && !pending && ifd >= 0 && ifd < FD_SETSIZE && FD_ISSET(ifd, &rfds)) {
+			pending = 1;
+			if (next > now + DEBOUNCE_MS * 1000000ull)
+				next = now + DEBOUNCE_MS * 1000000ull;
+		}
+		if (now >= next) {
+			refresh_set(1);
+			ctr_save_caches();
+			pending = 0;
+			next = now_ns() + (unsigned long long)idle_due_ms() * 1000000;
+		}
+	}
+	ctr_save_caches();
 }
 
 static pmLongOptions longopts[] = {
@@ -236,6 +320,6 @@ int main(int argc, char **argv)
 	privs_drop();
 	containers_init(&dispatch);
 	pmdaConnect(&dispatch);
-	pmdaMain(&dispatch);
+	containers_main(&dispatch);
 	exit(0);
 }

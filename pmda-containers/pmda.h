@@ -68,6 +68,8 @@ struct ctr {
 	struct pcc_netns_member *netm;	/* in its network namespace, NULL if not (yet) */
 	int net_flags;			/* enum pcc_netns_flag bits */
 	int net_err;			/* last attach error logged */
+	time_t net_retry;		/* monotonic second of the next attach attempt */
+	unsigned net_backoff;		/* seconds between attempts now, 0 after success */
 	const struct pcc_netns_reading *netr;	/* this fetch's reading, NULL if none */
 	unsigned long long net_gen;	/* fetch generation of netr */
 	struct ctrif **ifs;		/* interface instances seen in readings */
@@ -84,6 +86,10 @@ struct pmda_state {
 	unsigned long long gen;		/* fetch generation */
 	unsigned long long fetches;
 	unsigned long long fetch_ns;	/* time spent in fetches */
+	unsigned long long discovery_ns;	/* time spent in discovery, in fetches and between */
+	unsigned long long discovery_runs;	/* refreshes of the container set */
+	struct ctr **byinst;		/* active containers by instance number, NULL where none */
+	int nbyinst;			/* entries in byinst */
 	int cache_dirty;		/* instance caches to be saved */
 	int scope;			/* this request's container instance, or CTX_ALL */
 	struct pcc_engines *engines;	/* engine metadata reader, NULL if none */
@@ -96,7 +102,7 @@ extern struct pmda_state pmda;
 /* ctr.c: the library set's callbacks and instance bookkeeping */
 int ctr_added(struct pcc_container *c, void *arg);
 void ctr_removed(struct pcc_container *c, void *arg);
-struct ctr *ctr_lookup(int inst);		/* active container or NULL */
+struct ctr *ctr_lookup(int inst);		/* active container or NULL (an array look-up) */
 struct ctrdev *ctrdev_lookup(int inst);		/* active device instance or NULL */
 void ctr_sample(struct ctr *t, const struct pcc_statset *want);
 void ctr_save_caches(void);
@@ -128,5 +134,18 @@ void metrics_init(pmdaMetric **ret_tab, int *ret_n);
 void metrics_want(int numpmid, pmID *pmids, struct pcc_statset *ret_want,
 		  uint64_t *ret_netwant);
 int metrics_fetch(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *atom);
+/*
+ * The fast path's view (fetch.c): metrics_fast says whether pmid is a number
+ * per container taken from its sample, returning its PM_TYPE (U64 or
+ * DOUBLE) and the metric in *ret_def, else -1; metrics_fast_value gives
+ * t's value as metrics_fetch would (PMDA_FETCH_STATIC, or NOVALUES).
+ */
+int metrics_fast(pmID pmid, const void **ret_def);
+int metrics_fast_value(const void *def, const struct ctr *t, pmAtomValue *atom);
+
+/* fetch.c: the fetch result, built directly for per-container numbers */
+void fetch_init(pmdaInterface *dp);
+int fetch_values(int numpmid, pmID *pmids, pmResult **resp, pmdaExt *ext);
+void fetch_done(pmResult *res);
 
 #endif /* PMDA_CONTAINERS_H */

@@ -262,6 +262,24 @@ void pcc_set_free(struct pcc_set *s);
  */
 int pcc_set_refresh(struct pcc_set *s);
 
+/*
+ * pcc_set_refresh_events - pcc_set_refresh without the periodic safety walk:
+ * pending inotify events are handled (partial scans), and a full walk
+ * happens only when the set cannot be right without one (the first
+ * refresh, an inotify overflow, an error).  For a caller that must answer
+ * quickly (a PMDA's fetch) and runs pcc_set_refresh at quiet moments, when
+ * pcc_set_full_due_ms says.  Returns as pcc_set_refresh.
+ */
+int pcc_set_refresh_events(struct pcc_set *s);
+
+/*
+ * pcc_set_full_due_ms - milliseconds until the periodic full walk of
+ * pcc_set_refresh is due: 0 if due now (or needed: nothing walked yet, an
+ * overflow), INT_MAX if there is none (rescan_secs 0 and inotify
+ * working) or it is further away, -EINVAL for a NULL set.
+ */
+int pcc_set_full_due_ms(const struct pcc_set *s);
+
 /* The inotify fd, for callers that poll (-1 if inotify is unavailable). */
 int pcc_set_fd(const struct pcc_set *s);
 
@@ -368,14 +386,49 @@ void pcc_sample_release(struct pcc_sample *s);	/* frees iodev (NULL ok); the str
 struct pcc_acct;	/* per-container reader: which files exist, kept fds */
 
 /*
- * Kept-fd policy shared by all readers of one owner: at most max cgroup
- * files are held open (pread at offset 0 on each fetch); past it a file is
- * opened, read and closed on each read.  The owner zeroes held and sets max.
+ * The fds an owner lets its readers keep open, shared by all the accounting
+ * readers of the owner and its network table (pcc_netns_table_new): held
+ * never passes max.  A kept cgroup file is read with one pread at offset 0;
+ * a file that is not kept is opened, read and closed on each read, which
+ * costs about three times the CPU but holds no kernel memory between reads
+ * (a kept fd, once read, holds ~4.6 kB: its struct file and the seq_file
+ * page).  The owner zeroes the whole struct, sets max, and then leaves it
+ * to the readers.
+ *
+ * The accounting readers share the budget by file KIND (memory.stat,
+ * cpuacct.usage, pids.max...), not first come first served: the kinds read
+ * most often keep an fd in every container, and the rest are opened per
+ * read.  How the kinds are ranked and re-balanced as containers come and go
+ * is described at the top of acct_plan.c and in pmdacontainers(1).  They
+ * leave max/32 of the budget for the network table's new namespaces.
  */
+struct pcc_acct_plan;
 struct pcc_fdbudget {
-	unsigned max;		/* fds the readers may keep open */
-	unsigned held;		/* fds they keep open now */
+	unsigned max;			/* fds the readers may keep open */
+	unsigned held;			/* fds they keep open now, all readers */
+	struct pcc_acct_plan *plan;	/* the accounting readers' shared state: made by
+					 * the first reader, freed with the last; NULL
+					 * when there is none */
 };
+
+/* What the accounting readers do with a budget (pcc_fdbudget_get_stats). */
+struct pcc_fdbudget_stats {
+	unsigned readers;	/* accounting readers sharing the budget */
+	unsigned held;		/* fds they keep open (part of budget->held) */
+	unsigned kinds;		/* file kinds the readers have (a kind: one cgroup file name) */
+	unsigned kinds_kept;	/* kinds every reader may keep open, as of the last
+				 * balance (the next read after readers come or go) */
+	unsigned kinds_partial;	/* 0 or 1: a kind some readers may keep, in what room is left */
+	uint64_t reads;		/* cgroup files read, since the first reader */
+	uint64_t opens;		/* ... of them opened for the read (no kept fd) */
+	uint64_t balances;	/* times the kinds were ranked again */
+};
+
+/*
+ * pcc_fdbudget_get_stats - the counters of the accounting readers sharing b
+ * (all zero when none is).  Returns 0, -EINVAL for NULL arguments.
+ */
+int pcc_fdbudget_get_stats(const struct pcc_fdbudget *b, struct pcc_fdbudget_stats *ret_stats);
 
 /*
  * pcc_acct_new - a reader for the cgroup at path in each hierarchy of m
@@ -402,10 +455,14 @@ void pcc_acct_free(struct pcc_acct *a);
  * A malformed file leaves its statistics out for this read.  A file missing
  * from a live cgroup (no memsw without swap accounting, no usage_user
  * before Linux 4.6) is left out and not looked for again by this reader; a
- * hierarchy the live cgroup is not in is looked at again every 32 reads.
- * Fds are kept while budget->held < budget->max; a kept fd of a removed
- * cgroup (ENODEV) is closed, and one reopen is tried in case the cgroup was
- * made again.  Steady state: one pread per wanted file, no allocation.
+ * hierarchy the live cgroup is not in is looked at again at the next read,
+ * then after 2, 4... and at most every 32 reads (an engine makes a cgroup
+ * in one hierarchy after another).
+ * Fds are kept as the budget's plan allows (see struct pcc_fdbudget), never
+ * past budget->max; a kept fd of a removed cgroup (ENODEV) is closed, and
+ * one reopen is tried in case the cgroup was made again.  Steady state: one
+ * pread per wanted file, no allocation.  Readers sharing a budget share a
+ * parse buffer too, so they must be used by one thread at a time together.
  */
 int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 		  struct pcc_sample *out);

@@ -35,8 +35,7 @@ static inline void fx_open(struct fx *x, const char *tree, unsigned max_fds)
 	ck_assert_int_ge(x->root, 0);
 	x->m = NULL;
 	ck_assert_int_eq(pcc_mounts_load(x->root, &x->m), 0);
-	x->budget.max = max_fds;
-	x->budget.held = 0;
+	x->budget = (struct pcc_fdbudget){ .max = max_fds };
 }
 
 static inline void fx_close(struct fx *x)

@@ -486,6 +486,44 @@ START_TEST(rescan_period)
 }
 END_TEST
 
+/*
+ * The periodic walk can be left to a quiet moment: pcc_set_refresh_events
+ * handles events only (a container made is still found by its partial
+ * scan) and pcc_set_full_due_ms says when the walk is due.
+ */
+START_TEST(events_only_refresh)
+{
+	struct timespec ts = { 1, 100 * 1000 * 1000 };
+	char p[300];
+	int ms;
+
+	populate();
+	new_set(1);
+	ck_assert_int_eq(pcc_set_full_due_ms(fx.s), 0);		/* nothing walked yet */
+	ck_assert_int_eq(pcc_set_refresh_events(fx.s), 5);	/* the first walk is needed */
+	ck_assert_uint_eq(stats().full_scans, 1);
+	ms = pcc_set_full_due_ms(fx.s);
+	ck_assert_int_gt(ms, 900);
+	ck_assert_int_le(ms, 1000);
+	nanosleep(&ts, NULL);
+	ck_assert_int_eq(pcc_set_full_due_ms(fx.s), 0);
+	snprintf(p, sizeof(p), "/docker/%s", id64(9, idB));
+	mk("cpu", p);
+	ck_assert_int_eq(pcc_set_refresh_events(fx.s), 1);	/* seen, by its event */
+	ck_assert_uint_eq(stats().full_scans, 1);		/* the walk is still due */
+	ck_assert_int_eq(pcc_set_full_due_ms(fx.s), 0);
+	ck_assert_int_eq(pcc_set_refresh(fx.s), 0);
+	ck_assert_uint_eq(stats().full_scans, 2);
+	ck_assert_int_gt(pcc_set_full_due_ms(fx.s), 900);
+	ck_assert_int_eq(pcc_set_full_due_ms(NULL), -EINVAL);
+	pcc_set_free(fx.s);
+	fx.s = NULL;
+	new_set(0);
+	ck_assert_int_eq(pcc_set_refresh(fx.s), 6);
+	ck_assert_int_eq(pcc_set_full_due_ms(fx.s), INT_MAX);	/* never, inotify works */
+}
+END_TEST
+
 /* The lowest fd number free now: with RLIMIT_NOFILE there, opens fail. */
 static rlim_t lowest_free_fd(void)
 {
@@ -847,6 +885,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, inotify_add_remove);
 	tcase_add_test(tc, rename_across_dirs);
 	tcase_add_test(tc, rescan_period);
+	tcase_add_test(tc, events_only_refresh);
 	tcase_add_test(tc, no_inotify);
 	tcase_add_test(tc, emfile_mid_walk);
 	tcase_add_test(tc, queue_overflow);
