@@ -118,16 +118,21 @@ ensure_ours() {
 	done
 	PMDA=$(pid_of pmdacontainers)
 }
-# wait_for N: until the PMDA reports at least N containers
+# ours_seen: how many of our containers the PMDA reports
+ours_seen() {
+	pminfo -f container.info.cgroup 2>/dev/null | grep -c "value \"/$SLICE/"
+}
+# wait_for N: until the PMDA reports N of our containers (the host's other
+# containers come and go: they are not counted)
 wait_for() {
 	local n _
-	for _ in $(seq 1 240); do
-		n=$(ctl1 containers)
-		[ "$n" = NA ] && ensure_ours
-		[ "$n" != NA ] && [ "$n" -ge "$1" ] && return 0
+	for _ in $(seq 1 120); do
+		[ "$(ctl1 containers)" = NA ] && ensure_ours
+		n=$(ours_seen)
+		[ "$n" -ge "$1" ] && return 0
 		sleep 0.5
 	done
-	die "the PMDA sees ${n:-no} containers, not $1"
+	die "the PMDA sees ${n:-no} of our containers, not $1"
 }
 
 # pmda_round F METRIC...: "ok|busy CPU_US READS OPENS" per fetch of the
@@ -198,10 +203,9 @@ echo "medians of $ROUNDS rounds; each round alternates the PMDA and the floors"
 
 # ------------------------------------------------------------------ N1
 ensure_ours
-base=$(ctl1 containers)
 note "making $N1 containers"
 mkcgroups 1 "$N1"
-wait_for $((N1 + base))
+wait_for "$N1"
 "$BUILD/bench/fetch" 3 "${CMETRICS[@]}" >/dev/null	# readers made, fds kept
 ctrs=$(ctl1 containers)
 pminfo -f container.info.cgroup | sed -n 's/.* value "\(.*\)"$/\1/p' > "$TMP/cgroups"
@@ -269,7 +273,7 @@ note "making $((N2 - N1)) more containers"
 mkcgroups $((N1 + 1)) "$N2"
 ensure_ours
 note "waiting for the PMDA to see them"
-wait_for $((N2 + base))
+wait_for "$N2"
 "$BUILD/bench/fetch" 3 "${CMETRICS[@]}" >/dev/null	# plan re-balanced, fds kept
 note "measuring at $N2"
 : > "$TMP/big"
