@@ -68,6 +68,8 @@ struct ctr {
 	struct pcc_netns_member *netm;	/* in its network namespace, NULL if not (yet) */
 	int net_flags;			/* enum pcc_netns_flag bits */
 	int net_err;			/* last attach error logged */
+	unsigned long long net_retry_ms;	/* no attach before (monotonic ms) */
+	unsigned net_backoff_ms;	/* wait after the last failed attach, 0 after success */
 	const struct pcc_netns_reading *netr;	/* this fetch's reading, NULL if none */
 	unsigned long long net_gen;	/* fetch generation of netr */
 	struct ctrif **ifs;		/* interface instances seen in readings */
