@@ -46,15 +46,26 @@ static int taken(const char *name)
  * An instance name no active instance has.  Two engines may use one name
  * (an LXC "web" and an nspawn "web") and two ids may share their first 12
  * digits: the later container is told apart by its engine, then by its
- * full id, and as a last resort by a number.
+ * full id, and as a last resort by a number.  A container that had such a
+ * name before a restart (names.c) gets it back first, so the order the
+ * two are found in after a restart cannot swap their numbers.
+ * *ret_renamed says whether the name is other than base.
  */
-static char *unique_name(const struct pcc_container *c, const char *base)
+static char *unique_name(const struct pcc_container *c, const char *base, int *ret_renamed)
 {
+	const char *had = names_lookup(c->path);
 	char *name = NULL;
 	int n;
 
-	if (!taken(base))
+	*ret_renamed = 1;
+	if (had != NULL && !taken(had)) {
+		*ret_renamed = strcmp(had, base) != 0;
+		return strdup(had);
+	}
+	if (!taken(base)) {
+		*ret_renamed = 0;
 		return strdup(base);
+	}
 	if (asprintf(&name, "%s@%s", base, pcc_engine_name(c->cid.engine)) < 0)
 		return NULL;
 	if (!taken(name))
@@ -126,7 +137,7 @@ int ctr_added(struct pcc_container *c, void *arg)
 	}
 	meta_refresh(t, &c->cid);
 	base_name(c, t->meta, base, sizeof(base));
-	t->name = unique_name(c, base);
+	t->name = unique_name(c, base, &t->renamed);
 	if (t->name == NULL) {
 		ctr_free(t);
 		return -ENOMEM;
@@ -149,6 +160,7 @@ int ctr_added(struct pcc_container *c, void *arg)
 	c->priv = t;
 	net_added(t);
 	pmda.cache_dirty = 1;
+	pmda.names_dirty |= t->renamed;
 	if (pmDebugOptions.appl0)
 		pmNotifyErr(LOG_DEBUG, "container %s added: %s [%d]", t->path, t->name, t->inst);
 	return 0;
@@ -171,6 +183,7 @@ void ctr_removed(struct pcc_container *c, void *arg)
 	pmdaCacheStore(pmda.indom[INDOM_CTR], PMDA_CACHE_HIDE, t->name, NULL);
 	if (pmDebugOptions.appl0)
 		pmNotifyErr(LOG_DEBUG, "container %s removed: %s [%d]", t->path, t->name, t->inst);
+	pmda.names_dirty |= t->renamed;
 	ctr_free(t);
 	c->priv = NULL;
 	pmda.cache_dirty = 1;
@@ -236,6 +249,10 @@ void ctr_sample(struct ctr *t, const struct pcc_statset *want)
 
 void ctr_save_caches(void)
 {
+	if (pmda.names_dirty) {
+		names_save();
+		pmda.names_dirty = 0;
+	}
 	if (!pmda.cache_dirty)
 		return;
 	pmdaCacheOp(pmda.indom[INDOM_CTR], PMDA_CACHE_SAVE);

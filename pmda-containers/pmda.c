@@ -180,6 +180,7 @@ static void containers_init(pmdaInterface *dp)
 		/* earlier runs' instance numbers, so they stay stable */
 		pmdaCacheOp(pmda.indom[i], PMDA_CACHE_LOAD);
 	}
+	names_load();
 	refresh_set();
 }
 

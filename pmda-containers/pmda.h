@@ -54,6 +54,7 @@ struct ctrif {
 struct ctr {
 	char *path;			/* cgroup path, as in /proc/PID/cgroup */
 	char *name;			/* instance name, unique among active instances */
+	int renamed;			/* name is not the plain one (collision): see names.c */
 	char id[PCC_ID_MAX + 1];
 	enum pcc_engine engine;
 	int inst;			/* in the container indom */
@@ -87,6 +88,7 @@ struct pmda_state {
 	unsigned long long fetches;
 	unsigned long long fetch_ns;	/* time spent in fetches */
 	int cache_dirty;		/* instance caches to be saved */
+	int names_dirty;		/* the names file (names.c) to be written */
 	int scope;			/* this request's container instance, or CTX_ALL */
 	struct pcc_engines *engines;	/* engine metadata reader, NULL if none */
 	struct pcc_netns_table *netns;	/* network namespaces, NULL if unavailable */
@@ -102,6 +104,11 @@ struct ctr *ctr_lookup(int inst);		/* active container or NULL */
 struct ctrdev *ctrdev_lookup(int inst);		/* active device instance or NULL */
 void ctr_sample(struct ctr *t, const struct pcc_statset *want);
 void ctr_save_caches(void);
+
+/* names.c: names given on collisions, kept across restarts */
+void names_load(void);
+const char *names_lookup(const char *path);	/* the name path had, or NULL */
+void names_save(void);
 
 /* privs.c: keep only the capabilities the agent needs */
 int privs_drop(void);
