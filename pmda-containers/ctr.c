@@ -83,10 +83,34 @@ static char *unique_name(const struct pcc_container *c, const char *base, int *r
 }
 
 /*
+ * Copy the sanitized name src into dst (len bytes), cut if need be before
+ * an escape rather than inside one: a backslash in a sanitized name only
+ * starts a "\xHH".
+ */
+static void copy_sanitized(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src), i;
+
+	if (n >= len) {
+		n = len - 1;
+		for (i = n > 3 ? n - 3 : 0; i < n; i++)
+			if (src[i] == '\\') {
+				n = i;
+				break;
+			}
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/*
  * The name a container's instance is known by: kubernetes NAMESPACE/POD/NAME,
  * the engine's name, else what the cgroup path gives (short id, lxc or
  * machine name).  A rootless container is userUID/NAME, so a user cannot
  * take a system container's name.  Fixed when the container is first seen.
+ * A name from the cgroup path (LXC, nspawn) is the set's, escaped byte for
+ * byte: the engine metadata's copy of it has control characters and
+ * invalid UTF-8 replaced by U+FFFD, so two names could become one.
  */
 static void base_name(const struct pcc_container *c, const struct pcc_meta *m,
 		      char *dst, size_t len)
@@ -95,8 +119,8 @@ static void base_name(const struct pcc_container *c, const struct pcc_meta *m,
 	size_t room = sizeof(raw);
 	int n = 0;
 
-	if (m == NULL || m->name == NULL || m->name[0] == '\0') {
-		snprintf(dst, len, "%s", c->name);
+	if (m == NULL || m->name == NULL || m->name[0] == '\0' || c->cid.name[0] != '\0') {
+		copy_sanitized(dst, len, c->name);
 		return;
 	}
 	if (c->cid.uid >= 0)
@@ -105,7 +129,7 @@ static void base_name(const struct pcc_container *c, const struct pcc_meta *m,
 		n = snprintf(p, room, "%s/%s/", m->pod_namespace, m->pod);
 	snprintf(p + n, room - n, "%s", m->name);
 	if (pcc_name_sanitize(raw, strlen(raw), dst, len) < 0)
-		snprintf(dst, len, "%s", c->name);
+		copy_sanitized(dst, len, c->name);
 }
 
 static void ctr_free(struct ctr *t)
