@@ -19,7 +19,11 @@ logdir=${1:-/var/tmp/pcc-san}
 san=$top/build-asan/pmdacontainers
 [ "$(id -u)" = 0 ] || { echo "check-qa-asan: must run as root" >&2; exit 1; }
 [ -x "$san" ] || { echo "check-qa-asan: $san not built (make SAN=1)" >&2; exit 1; }
-[ -f /etc/pcp.env ] && . /etc/pcp.env
+if [ -f /etc/pcp.env ]; then	# pcp.env does not survive set -u
+	set +u
+	. /etc/pcp.env
+	set -u
+fi
 pmdadir=${PCP_PMDAS_DIR:-/var/lib/pcp/pmdas}/containers
 conf=${PCP_PMCDCONF_PATH:-/etc/pcp/pmcd/pmcd.conf}
 [ -x "$pmdadir/Install" ] || { echo "check-qa-asan: $pmdadir/Install missing (make install)" >&2; exit 1; }
