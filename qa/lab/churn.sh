@@ -256,13 +256,22 @@ expire() {
 }
 
 # ------------------------------------------------------------ the PMDA
-pmda_pid() {	# the pmdacontainers pmcd started (parent pmcd or pmdaroot)
-	local p pp
-	for p in $(pgrep -x pmdacontainers); do
-		pp=$(awk '/^PPid:/ {print $2}' "/proc/$p/status" 2>/dev/null)
-		case $(cat "/proc/$pp/comm" 2>/dev/null) in pmcd|pmdaroot) echo "$p"; return 0 ;; esac
+# pmda_pid: the pmdacontainers pmcd started (parent pmcd or pmdaroot); an
+# agent just replaced may take seconds to exit (an ASan one checks for
+# leaks): wait (15 s at most) until there is one
+pmda_pid() {
+	local p pp found=() _
+	for _ in $(seq 1 30); do
+		found=()
+		for p in $(pgrep -x pmdacontainers); do
+			pp=$(awk '/^PPid:/ {print $2}' "/proc/$p/status" 2>/dev/null)
+			case $(cat "/proc/$pp/comm" 2>/dev/null) in pmcd|pmdaroot) found+=("$p") ;; esac
+		done
+		[ ${#found[@]} -le 1 ] && break
+		sleep 0.5
 	done
-	return 1
+	[ ${#found[@]} -ge 1 ] || return 1
+	echo "${found[-1]}"
 }
 
 # sample NAME: fds, VmRSS (kB) and container count now, as NAME_fds etc.
