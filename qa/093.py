@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""083.py - the checking side of QA test 083 (hostile names through pmcd).
+"""093.py - the checking side of QA test 093 (hostile names through pmcd).
 
-    083.py MANIFEST
+    093.py MANIFEST
 
 MANIFEST has one line per ad-hoc container the test made:
     tag<TAB>kind<TAB>hex(cgroup path, no leading /)<TAB>hex(raw name)<TAB>hex(ifname) or -
