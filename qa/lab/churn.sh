@@ -31,7 +31,8 @@
 # Prints what it did and measured; the last line is "churn: PASS" or
 # "churn: FAIL: reasons".  Exit status 0 on PASS.  Files are kept in
 # $PCC_LAB/churn until the next run: clients' reports, the PMDA log lines
-# of the run, containers.log (the containers' own errors).
+# of the run, containers.log (the containers' own errors), events (when
+# each container was made and destroyed, microseconds).
 #
 # Environment: PCC_LAB, PCC_LAB_TAG, PCC_LAB_NET as for synthetic.sh;
 # PCC_CHURN_CLIENT the churnclient binary (default build/qa/src/churnclient).
@@ -193,6 +194,7 @@ create() {
 	C_DEAD[$seq]=$(($(now_us) + (LIFE * 500 + RANDOM % (LIFE * 1000 + 1)) * 1000))
 	LIVE+=("$seq")
 	NCREATED=$((NCREATED + 1))
+	echo "$(now_us) create $seq $key" >>"$ST/events"
 	[ $net = 1 ] || return 0
 	for i in $(seq 1 250); do
 		[ -s "$ST/pid/$seq" ] && read -r hp <"$ST/pid/$seq" && [ -n "$hp" ] && break
@@ -210,6 +212,7 @@ create() {
 destroy() {
 	local seq=$1
 	rm -f "$ST/ready/${C_KEY[$seq]}"
+	echo "$(now_us) destroy $seq $([ -s "${C_PIDF[$seq]}" ] && echo init || echo noinit)" >>"$ST/events"
 	kill_one "${C_PIDF[$seq]}" "${C_REL[$seq]}"
 	DYING+=("$seq")
 	NDESTROYED=$((NDESTROYED + 1))
@@ -228,6 +231,9 @@ reap() {
 			while read -r p; do kill -KILL "$p" 2>/dev/null; done <"$d/cgroup.procs"
 		done
 		if [ $keep = 1 ]; then
+			# an init that had not written its pid when destroy came
+			# may have made its ready file since
+			rm -f "$ST/ready/${C_KEY[$seq]}"
 			kill_one "${C_PIDF[$seq]}" "${C_REL[$seq]}"
 			left+=("$seq")
 		else
@@ -333,12 +339,14 @@ flock -n 8 || lab_die "another churn.sh holds $PCC_LAB/churn.lock"
 down || lab_die "leftovers of an earlier run could not be removed"
 trap cleanup EXIT
 trap 'exit 1' HUP INT QUIT TERM
-rm -rf "$ST/ready" "$ST/pid" "$ST"/client.* "$ST/containers.log" "$ST/pmda.log"
+rm -rf "$ST/ready" "$ST/pid" "$ST"/client.* "$ST/containers.log" "$ST/pmda.log" "$ST/events"
 mkdir -p "$ST/ready" "$ST/pid"
 RUN=$(printf '%04x%04x' $((RANDOM ^ $$ & 0xffff)) $RANDOM)
 HIER=()
 while IFS= read -r h; do HIER+=("$h"); done < <(lab_cg_hierarchies)
 CPUSET=$(lab_cg_ctrl_mount cpuset)
+PIDSMNT=$(lab_cg_ctrl_mount pids)
+[ -n "$PIDSMNT" ] || PIDSMNT=$(lab_cg_v2_mount)
 for h in "${HIER[@]}"; do
 	for p in machine.slice docker; do
 		[ -d "$h/$p" ] && continue
@@ -361,7 +369,8 @@ logstart=$(stat -c %s "$PMDALOG" 2>/dev/null || echo 0)
 lab_log "run $RUN: ${SECS}s, $RATE/s living ${LIFE}s on average, every ${NET_EVERY}th with a netns," \
 	"$CLIENTS clients at ${HZ} Hz, PMDA pid $PMDA, ${#HIER[@]} hierarchies"
 for i in $(seq 1 "$CLIENTS"); do
-	"$CLIENT" -z "$HZ" -t "$SECS" "$RUN" "$ST/ready" >"$ST/client.$i.out" 2>"$ST/client.$i.err" &
+	"$CLIENT" -z "$HZ" -t "$SECS" -p "$PIDSMNT" "$RUN" "$ST/ready" >"$ST/client.$i.out" \
+		2>"$ST/client.$i.err" &
 	pids+=($!)
 done
 

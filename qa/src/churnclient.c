@@ -28,7 +28,9 @@
  * Every 50 fetches the container indom (pmGetInDom) must agree with the
  * names fetched.
  *
- * usage: churnclient [-z HZ] [-t SECONDS] [-v MAXREPORT] MARKER READYDIR
+ * usage: churnclient [-z HZ] [-t SECONDS] [-v MAXREPORT] [-p PIDSMOUNT] MARKER READYDIR
+ * With -p (the mount point of the hierarchy that has pids.current), a
+ * pids.current violation also says what the kernel says right after.
  * Prints one line "fetches F errors E instances I ours O exact X
  * bounded B net N recreated R violations V" and exits 1 if V > 0; each
  * violation (the first MAXREPORT, default 20) is reported on stderr.
@@ -116,6 +118,7 @@ static struct rec *get(struct map *m, int inst, const char *key, int create)
 /* ------------------------------------------------------------ state */
 static const char *marker;
 static const char *readydir;
+static const char *pidsmount;	/* -p: to read pids.current ourselves */
 static int maxreport = 20;
 static unsigned long nfetch, nerr, nours, nexact, nbounded, nnet, nrecreated, nviol;
 static struct map byinst;	/* container inst -> first name/path, cpu */
@@ -150,6 +153,33 @@ static void read_ready(struct map *m, int gen)
 		if (de->d_name[0] != '.')
 			get(m, 0, de->d_name, 1)->other = gen;
 	closedir(d);
+}
+
+/* The kernel's pids.current of cgroup path now, -1 if unknown. */
+static long long kernel_pids(const char *path)
+{
+	char file[4096];
+	long long v = -1;
+	FILE *f;
+
+	if (pidsmount == NULL)
+		return -1;
+	snprintf(file, sizeof(file), "%s%s/pids.current", pidsmount, path);
+	if ((f = fopen(file, "r")) == NULL)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* Is the ready file of key there now? */
+static int ready_now(const char *key)
+{
+	char file[4096];
+
+	snprintf(file, sizeof(file), "%s/%s", readydir, key);
+	return access(file, F_OK) == 0;
 }
 
 static int is_ready(const char *key, int gen)
@@ -239,8 +269,10 @@ static void check_container(struct rec *f)
 		if (is_ready(key, (int)nfetch)) {
 			nexact++;
 			if (f->fpids != (uint64_t)k)
-				violation("\"%s\" (complete): pids.current %llu, has %d tasks",
-					  f->fname, (unsigned long long)f->fpids, k);
+				violation("\"%s\" (complete): pids.current %llu, has %d tasks "
+					  "(kernel now %lld, ready file %s)", f->fname,
+					  (unsigned long long)f->fpids, k, kernel_pids(f->fpath),
+					  ready_now(key) ? "there" : "gone");
 		} else {
 			nbounded++;
 			if (f->fpids > (uint64_t)k)
@@ -386,8 +418,9 @@ int main(int argc, char **argv)
 	time_t end;
 	int c, rc;
 
-	while ((c = getopt(argc, argv, "z:t:v:")) != -1) {
+	while ((c = getopt(argc, argv, "z:t:v:p:")) != -1) {
 		switch (c) {
+		case 'p': pidsmount = optarg; break;
 		case 'z': hz = atof(optarg); break;
 		case 't': secs = atof(optarg); break;
 		case 'v': maxreport = atoi(optarg); break;
@@ -437,6 +470,7 @@ int main(int argc, char **argv)
 	return nviol > 0;
 
 usage:
-	fprintf(stderr, "usage: churnclient [-z HZ] [-t SECONDS] [-v MAXREPORT] MARKER READYDIR\n");
+	fprintf(stderr, "usage: churnclient [-z HZ] [-t SECONDS] [-v MAXREPORT] [-p PIDSMOUNT] "
+		"MARKER READYDIR\n");
 	return 2;
 }
