@@ -279,8 +279,8 @@ void ctr_save_caches(void)
 	}
 	if (!pmda.cache_dirty)
 		return;
-	pmdaCacheOp(pmda.indom[INDOM_CTR], PMDA_CACHE_SAVE);
-	pmdaCacheOp(pmda.indom[INDOM_DEV], PMDA_CACHE_SAVE);
-	pmdaCacheOp(pmda.indom[INDOM_NETIF], PMDA_CACHE_SAVE);
+	cache_save(pmda.indom[INDOM_CTR]);
+	cache_save(pmda.indom[INDOM_DEV]);
+	cache_save(pmda.indom[INDOM_NETIF]);
 	pmda.cache_dirty = 0;
 }

@@ -105,6 +105,10 @@ struct ctrdev *ctrdev_lookup(int inst);		/* active device instance or NULL */
 void ctr_sample(struct ctr *t, const struct pcc_statset *want);
 void ctr_save_caches(void);
 
+/* cache.c: instance caches copied after each save, restored if cut short */
+void cache_restore(pmInDom indom);	/* before PMDA_CACHE_LOAD */
+void cache_save(pmInDom indom);		/* PMDA_CACHE_SAVE, then the copy */
+
 /* names.c: names given on collisions, kept across restarts */
 void names_load(void);
 const char *names_lookup(const char *path);	/* the name path had, or NULL */
