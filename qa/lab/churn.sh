@@ -20,13 +20,18 @@
 # Usage:
 #   churn.sh [--seconds N | --minutes N] [--rate PER_SEC] [--life SECS]
 #            [--clients N] [--hz HZ] [--net-every K] [--warmup SECS]
-#            [--rss-margin KB] [--fd-margin N]
+#            [--rss-margin KB] [--fd-margin N] [--private-pmcd]
 #   churn.sh down       remove what a killed run left behind
 # Defaults: 60 seconds, 8 containers a second living 6 s on average (3-9),
 # 3 clients at 10 Hz, every 4th container with its own network namespace,
 # fds and RSS sampled after a warm-up of a quarter of the run (at most 60 s)
 # and again at the end of the churn, before teardown.  The PMDA must already
 # be installed in pmcd (make install; cd $PCP_PMDAS_DIR/containers; ./Install).
+# --private-pmcd runs the clients against a pmcd of its own instead (unix
+# socket and 127.0.0.1 only), with pmcd's own agent and the installed
+# pmdacontainers, its instance caches under $PCC_LAB/churn/pmcd: on a host
+# whose pmcd others Install and Remove agents in, nothing of theirs can
+# restart ours, and nothing of ours touches theirs.
 #
 # Prints what it did and measured; the last line is "churn: PASS" or
 # "churn: FAIL: reasons".  Exit status 0 on PASS.  Files are kept in
@@ -47,7 +52,7 @@ TAG=${PCC_LAB_TAG:-syn}
 NET=${PCC_LAB_NET:-10.232}
 ST=$PCC_LAB/churn
 CLIENT=${PCC_CHURN_CLIENT:-$top/build/qa/src/churnclient}
-PMDALOG=${PCP_LOG_DIR:-/var/log/pcp}/pmcd/containers.log
+PMDALOG=	# the agent's log (set once PCP's environment is read)
 
 usage() {
 	sed -n '/^# Usage:/,/^# Defaults:/p' "$self" | sed '$d; s/^# \{0,1\}//' >&2
@@ -134,7 +139,7 @@ declare -A C_REL=() C_KEY=() C_PIDF=() C_DIRS=() C_DEAD=()
 LIVE=()		# seqs of running containers
 DYING=()	# seqs killed, cgroups not yet removed
 SEQ=0
-start_fds=0 start_rss=0 start_n=0 end_fds=0 end_rss=0 end_n=0
+start_fds=0 start_other=0 start_rss=0 start_n=0 end_fds=0 end_other=0 end_rss=0 end_n=0
 NCREATED=0
 NDESTROYED=0
 NFAILED=0
@@ -262,15 +267,61 @@ expire() {
 }
 
 # ------------------------------------------------------------ the PMDA
-# pmda_pid: the pmdacontainers pmcd started (parent pmcd or pmdaroot); an
-# agent just replaced may take seconds to exit (an ASan one checks for
-# leaks): wait (15 s at most) until there is one
+# private_pmcd: start our own pmcd (see the header); sets PMCD, PCP_HOST
+# and PMDALOG
+private_pmcd() {
+	local d=$ST/pmcd i port _
+	rm -rf "$d"
+	mkdir -p "$d/var/config/pmda/containers"
+	if ! { cp "$PCP_VAR_DIR/pmns/root_pmcd" "$d/root_pmcd" &&
+		cp "$PCP_PMDAS_DIR/containers/pmns" "$d/pmns" &&
+		cp "$PCP_PMDAS_DIR/containers/root" "$d/ctr_root" &&
+		(cd "$d" && "$PCP_BINADM_DIR/pmnsmerge" root_pmcd ctr_root root >/dev/null); }; then
+		lab_die "cannot make a PMNS for the private pmcd"
+	fi
+	for i in 0 1 2; do echo "2 0 2147483647" >"$d/var/config/pmda/171.$i"; done
+	: >"$d/var/config/pmda/171.names"
+	printf '%s\t2\tdso\tpmcd_init\t%s\n%s\t171\tpipe\tbinary\t%s -d 171 -l %s\n%s\n' \
+		pmcd "$PCP_PMDAS_DIR/pmcd/pmda_pmcd.so" containers \
+		"$PCP_PMDAS_DIR/containers/pmdacontainers" "$d/containers.log" \
+		'[access]
+allow "local:*" : all;
+disallow ":*" : all;' >"$d/pmcd.conf"
+	for _ in 1 2 3; do
+		port=$((45000 + RANDOM % 1000))
+		PCP_VAR_DIR=$d/var "$PCP_BINADM_DIR/pmcd" -f -A -U root -i 127.0.0.1 -p "$port" \
+			-s "$d/pmcd.socket" -c "$d/pmcd.conf" -n "$d/root" -l "$d/pmcd.log" \
+			-x "$d/fatal" </dev/null >/dev/null 2>&1 &
+		PMCD=$!
+		export PCP_HOST=local:$d/pmcd.socket
+		for i in $(seq 1 50); do
+			[ "$(pmprobe -v pmcd.pid 2>/dev/null | awk '{print $3}')" = "$PMCD" ] &&
+				break 2
+			kill -0 "$PMCD" 2>/dev/null || break
+			sleep 0.2
+		done
+		kill "$PMCD" 2>/dev/null
+		PMCD=
+	done
+	[ -n "$PMCD" ] || lab_die "the private pmcd does not start (see $d/pmcd.log)"
+	PMDALOG=$d/containers.log
+}
+
+# pmda_pid: the pmdacontainers pmcd started (parent pmcd or pmdaroot; with
+# a private pmcd, its child); an agent just replaced may take seconds to
+# exit (an ASan one checks for leaks): wait (15 s at most) until there is one
 pmda_pid() {
 	local p pp found=() _
 	for _ in $(seq 1 30); do
 		found=()
 		for p in $(pgrep -x pmdacontainers); do
 			pp=$(awk '/^PPid:/ {print $2}' "/proc/$p/status" 2>/dev/null)
+			if [ -n "$PMCD" ]; then
+				[ "$pp" = "$PMCD" ] && found+=("$p")
+				continue
+			fi
+			# not another churn's private pmcd
+			tr '\0' ' ' <"/proc/$pp/cmdline" 2>/dev/null | grep -q '/churn/pmcd/' && continue
 			case $(cat "/proc/$pp/comm" 2>/dev/null) in pmcd|pmdaroot) found+=("$p") ;; esac
 		done
 		[ ${#found[@]} -le 1 ] && break
@@ -280,20 +331,37 @@ pmda_pid() {
 	echo "${found[-1]}"
 }
 
-# sample NAME: fds, VmRSS (kB) and container count now, as NAME_fds etc.
+# sample NAME: the PMDA's fds, the part of them its readers hold for
+# containers (container.control.fds: cgroup files, namespace sockets), the
+# rest (NAME_other: directories, inotify, pmcd's pipe, the log; a leak
+# shows here), VmRSS (kB) and containers known now, as NAME_fds etc.  The
+# fds change with every fetch: of three tries, the one with the fewest
+# others whose held count did not move while the fds were counted
 sample() {
-	local fds rss n
-	fds=$(find "/proc/$PMDA/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+	local fds rss n h1 h2 best='' bfds='' bheld='' _
+	for _ in 1 2 3; do
+		h1=$(pmprobe -v container.control.fds 2>/dev/null | awk '{print $3}')
+		fds=$(find "/proc/$PMDA/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+		h2=$(pmprobe -v container.control.fds 2>/dev/null | awk '{print $3}')
+		if [ -n "$h1" ] && [ "$h1" = "$h2" ] && [ "$fds" -gt 0 ] &&
+			{ [ -z "$best" ] || [ $((fds - h1)) -lt "$best" ]; }; then
+			best=$((fds - h1)) bfds=$fds bheld=$h1
+		fi
+		sleep 0.3
+	done
 	rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$PMDA/status" 2>/dev/null)
 	n=$(pmprobe -v container.control.containers 2>/dev/null | awk '{print $3}')
-	printf -v "${1}_fds" '%s' "$fds"
+	printf -v "${1}_fds" '%s' "${bfds:-0}"
+	printf -v "${1}_other" '%s' "${best:-0}"
 	printf -v "${1}_rss" '%s' "${rss:-0}"
 	printf -v "${1}_n" '%s' "${n:-?}"
-	echo "$1: PMDA fds $fds, VmRSS ${rss:-?} kB, containers known $n, ours live ${#LIVE[@]}"
+	echo "$1: PMDA fds ${bfds:-?} (${bheld:-?} held for containers, ${best:-?} other)," \
+		"VmRSS ${rss:-?} kB, containers known ${n:-?}, ours live ${#LIVE[@]}"
 }
 
 # ------------------------------------------------------------ main
-SECS=60 RATE=8 LIFE=6 CLIENTS=3 HZ=10 NET_EVERY=4 WARMUP="" RSS_MARGIN=2048 FD_MARGIN=16
+SECS=60 RATE=8 LIFE=6 CLIENTS=3 HZ=10 NET_EVERY=4 WARMUP="" RSS_MARGIN=2048 FD_MARGIN=8
+PRIVATE=0 PMCD=
 [ "${1:-}" = down ] && { lab_require_root; down; exit; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -307,6 +375,7 @@ while [ $# -gt 0 ]; do
 	--warmup)	WARMUP=${2:-}; shift ;;
 	--rss-margin)	RSS_MARGIN=${2:-}; shift ;;
 	--fd-margin)	FD_MARGIN=${2:-}; shift ;;
+	--private-pmcd)	PRIVATE=1 ;;
 	*)		usage ;;
 	esac
 	shift
@@ -324,13 +393,25 @@ for c in unshare busybox ip pmprobe pgrep; do
 done
 [ -x "$CLIENT" ] || lab_die "$CLIENT not built (make)"
 [ "$(lab_cg_layout)" = none ] && lab_die "no cgroup filesystem mounted"
-PMDA=$(pmda_pid) || lab_die "pmdacontainers is not running under pmcd (Install it first)"
-ASAN=0
-grep -q libasan "/proc/$PMDA/maps" 2>/dev/null && ASAN=1
+if [ -f "${PCP_DIR:-}/etc/pcp.env" ]; then	# pcp.env does not survive set -u
+	set +u
+	# shellcheck disable=SC1091
+	. "${PCP_DIR:-}/etc/pcp.env"
+	set -u
+fi
+[ $PRIVATE = 0 ] || [ -x "$PCP_PMDAS_DIR/containers/pmdacontainers" ] ||
+	lab_die "$PCP_PMDAS_DIR/containers/pmdacontainers not installed (make install)"
+[ $PRIVATE = 1 ] || PMDA=$(pmda_pid) ||
+	lab_die "pmdacontainers is not running under pmcd (Install it first)"
+PMDALOG=${PCP_LOG_DIR:-/var/log/pcp}/pmcd/containers.log
 
 pids=()
 cleanup() {
 	[ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
+	if [ -n "$PMCD" ]; then
+		kill "$PMCD" 2>/dev/null
+		wait "$PMCD" 2>/dev/null
+	fi
 	down
 }
 mkdir -p "$ST"
@@ -339,6 +420,12 @@ flock -n 8 || lab_die "another churn.sh holds $PCC_LAB/churn.lock"
 down || lab_die "leftovers of an earlier run could not be removed"
 trap cleanup EXIT
 trap 'exit 1' HUP INT QUIT TERM
+if [ $PRIVATE = 1 ]; then
+	private_pmcd
+	PMDA=$(pmda_pid) || lab_die "no pmdacontainers under the private pmcd (see $ST/pmcd)"
+fi
+ASAN=0
+grep -q libasan "/proc/$PMDA/maps" 2>/dev/null && ASAN=1
 rm -rf "$ST/ready" "$ST/pid" "$ST"/client.* "$ST/containers.log" "$ST/pmda.log" "$ST/events"
 mkdir -p "$ST/ready" "$ST/pid"
 RUN=$(printf '%04x%04x' $((RANDOM ^ $$ & 0xffff)) $RANDOM)
@@ -427,8 +514,8 @@ else
 	echo "PMDA: pid $PMDA at the start, ${now:-none} now"
 	fail+=("PMDA restarted")
 fi
-echo "fds: start $start_fds, end $end_fds; VmRSS: start $start_rss kB, end $end_rss kB" \
-	"(containers known: start $start_n, end $end_n)"
+echo "fds: start $start_fds ($start_other not for containers), end $end_fds ($end_other);" \
+	"VmRSS: start $start_rss kB, end $end_rss kB (containers known: start $start_n, end $end_n)"
 tail -c +"$((logstart + 1))" "$PMDALOG" 2>/dev/null >"$ST/pmda.log"
 nlog=$(grep -cE 'Warning|Error|error' "$ST/pmda.log")
 echo "PMDA log: $(wc -l <"$ST/pmda.log") lines during the run, $nlog warnings or errors"
@@ -437,7 +524,9 @@ echo "PMDA log: $(wc -l <"$ST/pmda.log") lines during the run, $nlog warnings or
 [ "$errors" = 0 ] || fail+=("$errors fetch errors")
 [ "$ours" -gt 0 ] && [ "$exact" -gt 0 ] || fail+=("no values of ours were checked")
 [ "$NFAILED" = 0 ] || fail+=("$NFAILED containers failed to start (see $ST/containers.log)")
-[ $((end_fds - start_fds)) -le "$FD_MARGIN" ] || fail+=("fds grew by $((end_fds - start_fds))")
+[ "$start_fds" -gt 0 ] && [ "$end_fds" -gt 0 ] || fail+=("no fd count of the PMDA")
+[ $((end_other - start_other)) -le "$FD_MARGIN" ] ||
+	fail+=("fds not held for containers grew by $((end_other - start_other))")
 if [ "$ASAN" = 1 ]; then
 	echo "VmRSS not checked: an ASan build (its quarantine holds freed memory)"
 else

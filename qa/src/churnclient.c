@@ -29,6 +29,7 @@
  * names fetched.
  *
  * usage: churnclient [-z HZ] [-t SECONDS] [-v MAXREPORT] [-p PIDSMOUNT] MARKER READYDIR
+ * pmcd is PCP_HOST's (local: if unset).
  * With -p (the mount point of the hierarchy that has pids.current), a
  * pids.current violation also says what the kernel says right after.
  * Prints one line "fetches F errors E instances I ours O exact X
@@ -414,6 +415,7 @@ int main(int argc, char **argv)
 	struct timespec next, now;
 	pmID pmids[NMETRICS];
 	pmDesc desc;
+	const char *host;
 	pmResult *res;
 	time_t end;
 	int c, rc;
@@ -431,7 +433,8 @@ int main(int argc, char **argv)
 		goto usage;
 	marker = argv[optind];
 	readydir = argv[optind + 1];
-	if ((rc = pmNewContext(PM_CONTEXT_HOST, "local:")) < 0 ||
+	host = getenv("PCP_HOST");
+	if ((rc = pmNewContext(PM_CONTEXT_HOST, host && *host ? host : "local:")) < 0 ||
 	    (rc = pmLookupName(NMETRICS, metrics, pmids)) < 0 ||
 	    (rc = pmLookupDesc(pmids[M_NAME], &desc)) < 0) {
 		fprintf(stderr, "churnclient: %s\n", pmErrStr(rc));
