@@ -28,10 +28,10 @@
 # and again at the end of the churn, before teardown.  The PMDA must already
 # be installed in pmcd (make install; cd $PCP_PMDAS_DIR/containers; ./Install).
 # --private-pmcd runs the clients against a pmcd of its own instead (unix
-# socket and 127.0.0.1 only), with pmcd's own agent and the installed
-# pmdacontainers, its instance caches under $PCC_LAB/churn/pmcd: on a host
-# whose pmcd others Install and Remove agents in, nothing of theirs can
-# restart ours, and nothing of ours touches theirs.
+# socket and 127.0.0.1 only), with pmcd's own agent and a copy of the
+# installed pmdacontainers named pmdachurn, its instance caches under
+# $PCC_LAB/churn/pmcd: on a host whose pmcd others Install and Remove agents
+# in, nothing of theirs restarts ours, and nothing of ours touches theirs.
 #
 # Prints what it did and measured; the last line is "churn: PASS" or
 # "churn: FAIL: reasons".  Exit status 0 on PASS.  Files are kept in
@@ -279,11 +279,15 @@ private_pmcd() {
 		(cd "$d" && "$PCP_BINADM_DIR/pmnsmerge" root_pmcd ctr_root root >/dev/null); }; then
 		lab_die "cannot make a PMNS for the private pmcd"
 	fi
+	# under a name of its own: pmdaproc.sh's Install and Remove signal every
+	# process called pmdacontainers, ours too
+	cp "$PCP_PMDAS_DIR/containers/pmdacontainers" "$d/pmdachurn" ||
+		lab_die "cannot copy the agent"
 	for i in 0 1 2; do echo "2 0 2147483647" >"$d/var/config/pmda/171.$i"; done
 	: >"$d/var/config/pmda/171.names"
 	printf '%s\t2\tdso\tpmcd_init\t%s\n%s\t171\tpipe\tbinary\t%s -d 171 -l %s\n%s\n' \
 		pmcd "$PCP_PMDAS_DIR/pmcd/pmda_pmcd.so" containers \
-		"$PCP_PMDAS_DIR/containers/pmdacontainers" "$d/containers.log" \
+		"$d/pmdachurn" "$d/containers.log" \
 		'[access]
 allow "local:*" : all;
 disallow ":*" : all;' >"$d/pmcd.conf"
@@ -314,12 +318,14 @@ pmda_pid() {
 	local p pp found=() _
 	for _ in $(seq 1 30); do
 		found=()
+		if [ -n "$PMCD" ]; then
+			mapfile -t found < <(pgrep -x -P "$PMCD" pmdachurn)
+			[ ${#found[@]} -le 1 ] && break
+			sleep 0.5
+			continue
+		fi
 		for p in $(pgrep -x pmdacontainers); do
 			pp=$(awk '/^PPid:/ {print $2}' "/proc/$p/status" 2>/dev/null)
-			if [ -n "$PMCD" ]; then
-				[ "$pp" = "$PMCD" ] && found+=("$p")
-				continue
-			fi
 			# not another churn's private pmcd
 			tr '\0' ' ' <"/proc/$pp/cmdline" 2>/dev/null | grep -q '/churn/pmcd/' && continue
 			case $(cat "/proc/$pp/comm" 2>/dev/null) in pmcd|pmdaroot) found+=("$p") ;; esac
