@@ -79,15 +79,26 @@ static int taken(const char *name)
  * An instance name no active instance has.  Two engines may use one name
  * (an LXC "web" and an nspawn "web") and two ids may share their first 12
  * digits: the later container is told apart by its engine, then by its
- * full id, and as a last resort by a number.
+ * full id, and as a last resort by a number.  A container that had such a
+ * name before a restart (names.c) gets it back first, so the order the
+ * two are found in after a restart cannot swap their numbers.
+ * *ret_renamed says whether the name is other than base.
  */
-static char *unique_name(const struct pcc_container *c, const char *base)
+static char *unique_name(const struct pcc_container *c, const char *base, int *ret_renamed)
 {
+	const char *had = names_lookup(c->path);
 	char *name = NULL;
 	int n;
 
-	if (!taken(base))
+	*ret_renamed = 1;
+	if (had != NULL && !taken(had)) {
+		*ret_renamed = strcmp(had, base) != 0;
+		return strdup(had);
+	}
+	if (!taken(base)) {
+		*ret_renamed = 0;
 		return strdup(base);
+	}
 	if (asprintf(&name, "%s@%s", base, pcc_engine_name(c->cid.engine)) < 0)
 		return NULL;
 	if (!taken(name))
@@ -105,10 +116,34 @@ static char *unique_name(const struct pcc_container *c, const char *base)
 }
 
 /*
+ * Copy the sanitized name src into dst (len bytes), cut if need be before
+ * an escape rather than inside one: a backslash in a sanitized name only
+ * starts a "\xHH".
+ */
+static void copy_sanitized(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src), i;
+
+	if (n >= len) {
+		n = len - 1;
+		for (i = n > 3 ? n - 3 : 0; i < n; i++)
+			if (src[i] == '\\') {
+				n = i;
+				break;
+			}
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/*
  * The name a container's instance is known by: kubernetes NAMESPACE/POD/NAME,
  * the engine's name, else what the cgroup path gives (short id, lxc or
  * machine name).  A rootless container is userUID/NAME, so a user cannot
  * take a system container's name.  Fixed when the container is first seen.
+ * A name from the cgroup path (LXC, nspawn) is the set's, escaped byte for
+ * byte: the engine metadata's copy of it has control characters and
+ * invalid UTF-8 replaced by U+FFFD, so two names could become one.
  */
 static void base_name(const struct pcc_container *c, const struct pcc_meta *m,
 		      char *dst, size_t len)
@@ -117,8 +152,8 @@ static void base_name(const struct pcc_container *c, const struct pcc_meta *m,
 	size_t room = sizeof(raw);
 	int n = 0;
 
-	if (m == NULL || m->name == NULL || m->name[0] == '\0') {
-		snprintf(dst, len, "%s", c->name);
+	if (m == NULL || m->name == NULL || m->name[0] == '\0' || c->cid.name[0] != '\0') {
+		copy_sanitized(dst, len, c->name);
 		return;
 	}
 	if (c->cid.uid >= 0)
@@ -127,7 +162,7 @@ static void base_name(const struct pcc_container *c, const struct pcc_meta *m,
 		n = snprintf(p, room, "%s/%s/", m->pod_namespace, m->pod);
 	snprintf(p + n, room - n, "%s", m->name);
 	if (pcc_name_sanitize(raw, strlen(raw), dst, len) < 0)
-		snprintf(dst, len, "%s", c->name);
+		copy_sanitized(dst, len, c->name);
 }
 
 static void ctr_free(struct ctr *t)
@@ -159,7 +194,7 @@ int ctr_added(struct pcc_container *c, void *arg)
 	}
 	meta_refresh(t, &c->cid);
 	base_name(c, t->meta, base, sizeof(base));
-	t->name = unique_name(c, base);
+	t->name = unique_name(c, base, &t->renamed);
 	if (t->name == NULL) {
 		ctr_free(t);
 		return -ENOMEM;
@@ -187,6 +222,7 @@ int ctr_added(struct pcc_container *c, void *arg)
 	c->priv = t;
 	net_added(t);
 	pmda.cache_dirty = 1;
+	pmda.names_dirty |= t->renamed;
 	if (pmDebugOptions.appl0)
 		pmNotifyErr(LOG_DEBUG, "container %s added: %s [%d]", t->path, t->name, t->inst);
 	return 0;
@@ -210,6 +246,7 @@ void ctr_removed(struct pcc_container *c, void *arg)
 	byinst_set(t->inst, NULL);
 	if (pmDebugOptions.appl0)
 		pmNotifyErr(LOG_DEBUG, "container %s removed: %s [%d]", t->path, t->name, t->inst);
+	pmda.names_dirty |= t->renamed;
 	ctr_free(t);
 	c->priv = NULL;
 	pmda.cache_dirty = 1;
@@ -275,10 +312,14 @@ void ctr_sample(struct ctr *t, const struct pcc_statset *want)
 
 void ctr_save_caches(void)
 {
+	if (pmda.names_dirty) {
+		names_save();
+		pmda.names_dirty = 0;
+	}
 	if (!pmda.cache_dirty)
 		return;
-	pmdaCacheOp(pmda.indom[INDOM_CTR], PMDA_CACHE_SAVE);
-	pmdaCacheOp(pmda.indom[INDOM_DEV], PMDA_CACHE_SAVE);
-	pmdaCacheOp(pmda.indom[INDOM_NETIF], PMDA_CACHE_SAVE);
+	cache_save(pmda.indom[INDOM_CTR]);
+	cache_save(pmda.indom[INDOM_DEV]);
+	cache_save(pmda.indom[INDOM_NETIF]);
 	pmda.cache_dirty = 0;
 }

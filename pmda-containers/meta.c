@@ -9,6 +9,7 @@
  * owner wrote, and label names are reduced to what PCP allows.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,18 @@ static char *labels_json(const struct ctr *t)
 	return out;
 }
 
+/* One label {name: value} added to *lp; value is ASCII (sanitized). */
+static int add_label(pmLabelSet **lp, const char *name, const char *value)
+{
+	json_t *obj = json_pack("{ss}", name, value);
+	char *json = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	int sts = json ? pmdaAddLabels(lp, "%s", json) : -ENOMEM;
+
+	free(json);
+	json_decref(obj);
+	return sts;
+}
+
 int meta_label(pmInDom indom, unsigned int inst, pmLabelSet **lp)
 {
 	const struct pcc_netif *nif;
@@ -168,14 +181,17 @@ int meta_label(pmInDom indom, unsigned int inst, pmLabelSet **lp)
 		return 0;
 	sts = pmdaAddLabels(lp, "%s", json);
 	free(json);
-	/* device and interface names are sanitized: printable, no quote or backslash */
+	/*
+	 * device and interface names are sanitized ASCII, but "\xHH" escapes
+	 * hold backslashes: JSON-quoted by jansson like the rest
+	 */
 	if (sts >= 0 && dv != NULL)
-		sts = pmdaAddLabels(lp, "{\"device\":\"%s\"}", strstr(dv->name, "::") + 2);
+		sts = add_label(lp, "device", strstr(dv->name, "::") + 2);
 	if (sts >= 0 && f != NULL) {
-		sts = pmdaAddLabels(lp, "{\"interface\":\"%s\"}", f->ifname);
+		sts = add_label(lp, "interface", f->ifname);
 		/* the host-side device (veth peer): what the seeds call automapping */
 		if (sts >= 0 && (nif = net_if(f)) != NULL && nif->peer[0])
-			sts = pmdaAddLabels(lp, "{\"host_device\":\"%s\"}", nif->peer);
+			sts = add_label(lp, "host_device", nif->peer);
 	}
 	/* libpcp_pmda takes the return as the label count of the set */
 	return sts < 0 ? sts : (*lp)->nlabels;

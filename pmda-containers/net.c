@@ -16,8 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pmda.h"
+
+#define NET_RETRY_MIN_MS	250	/* first wait to find a process again */
+#define NET_RETRY_MAX_MS	8000	/* longest wait */
 
 static int netif_taken(const char *name)
 {
@@ -36,47 +40,45 @@ struct ctrif *ctrif_lookup(int inst)
 	return priv;
 }
 
-#define NET_RETRY_MAX	8	/* seconds between attach attempts, at most */
-
-static time_t now_sec(void)
+static unsigned long long now_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
 }
 
 /*
  * Attach t to the namespace of one of its processes; quiet if it has none.
- * A container without a process (created, not started; exited) is tried
- * again after 1, 2, 4... up to NET_RETRY_MAX seconds, not at every fetch:
- * each try reads its cgroup.procs and lists its child cgroups, ~20 us, which
- * at thousands of such containers was most of a network fetch.
+ * Finding a process searches the container's cgroups (some 20 system calls
+ * per hierarchy), so a container that has none is tried again only after
+ * NET_RETRY_MIN_MS, doubling up to NET_RETRY_MAX_MS: a thousand empty
+ * container cgroups would otherwise cost each network fetch 100 ms.
  */
 static void net_attach(struct ctr *t)
 {
-	time_t now;
+	unsigned long long now;
 	pid_t pid;
 	int rc;
 
 	if (pmda.netns == NULL || t->netm != NULL)
 		return;
-	now = now_sec();
-	if (now < t->net_retry)
+	now = now_ms();
+	if (now < t->net_retry_ms)
 		return;
 	rc = pcc_cgroup_pid(pmda.mounts, t->path, &pid);
 	if (rc == 0)
 		rc = pcc_netns_attach(pmda.netns, pid, &t->netm);
 	if (rc >= 0) {
 		t->net_flags = rc;
-		t->net_backoff = 0;
+		t->net_backoff_ms = 0;
 		return;
 	}
 	t->netm = NULL;
-	t->net_backoff = t->net_backoff ? t->net_backoff * 2 : 1;
-	if (t->net_backoff > NET_RETRY_MAX)
-		t->net_backoff = NET_RETRY_MAX;
-	t->net_retry = now + t->net_backoff;
+	t->net_backoff_ms = t->net_backoff_ms == 0 ? NET_RETRY_MIN_MS :
+			    t->net_backoff_ms >= NET_RETRY_MAX_MS / 2 ? NET_RETRY_MAX_MS :
+			    2 * t->net_backoff_ms;
+	t->net_retry_ms = now + t->net_backoff_ms;
 	/* no process yet, or gone between the two steps: normal */
 	if (rc != -ESRCH && rc != -ENOENT && rc != t->net_err)
 		pmNotifyErr(LOG_WARNING, "%s: network namespace: %s", t->path, pmErrStr(rc));
@@ -152,9 +154,10 @@ void net_sample(struct ctr *t, uint64_t want)
 		return;
 	rc = pcc_netns_read(t->netm, want, &t->netr);
 	if (rc == -ENOENT) {
-		/* the process we entered through is gone: try another one */
+		/* the process we entered through is gone: try another one now */
 		pcc_netns_detach(t->netm);
 		t->netm = NULL;
+		t->net_retry_ms = 0;
 		net_attach(t);
 		if (t->netm == NULL)
 			return;

@@ -195,8 +195,10 @@ static void containers_init(pmdaInterface *dp)
 	for (i = 0; i < NINDOMS; i++) {
 		pmda.indom[i] = indoms[i].it_indom;
 		/* earlier runs' instance numbers, so they stay stable */
+		cache_restore(pmda.indom[i]);
 		pmdaCacheOp(pmda.indom[i], PMDA_CACHE_LOAD);
 	}
+	names_load();
 	refresh_set(1);
 	ctr_save_caches();
 }

@@ -54,6 +54,7 @@ struct ctrif {
 struct ctr {
 	char *path;			/* cgroup path, as in /proc/PID/cgroup */
 	char *name;			/* instance name, unique among active instances */
+	int renamed;			/* name is not the plain one (collision): see names.c */
 	char id[PCC_ID_MAX + 1];
 	enum pcc_engine engine;
 	int inst;			/* in the container indom */
@@ -68,8 +69,8 @@ struct ctr {
 	struct pcc_netns_member *netm;	/* in its network namespace, NULL if not (yet) */
 	int net_flags;			/* enum pcc_netns_flag bits */
 	int net_err;			/* last attach error logged */
-	time_t net_retry;		/* monotonic second of the next attach attempt */
-	unsigned net_backoff;		/* seconds between attempts now, 0 after success */
+	unsigned long long net_retry_ms;	/* no attach before (monotonic ms) */
+	unsigned net_backoff_ms;	/* wait after the last failed attach, 0 after success */
 	const struct pcc_netns_reading *netr;	/* this fetch's reading, NULL if none */
 	unsigned long long net_gen;	/* fetch generation of netr */
 	struct ctrif **ifs;		/* interface instances seen in readings */
@@ -91,6 +92,7 @@ struct pmda_state {
 	struct ctr **byinst;		/* active containers by instance number, NULL where none */
 	int nbyinst;			/* entries in byinst */
 	int cache_dirty;		/* instance caches to be saved */
+	int names_dirty;		/* the names file (names.c) to be written */
 	int scope;			/* this request's container instance, or CTX_ALL */
 	struct pcc_engines *engines;	/* engine metadata reader, NULL if none */
 	struct pcc_netns_table *netns;	/* network namespaces, NULL if unavailable */
@@ -106,6 +108,15 @@ struct ctr *ctr_lookup(int inst);		/* active container or NULL (an array look-up
 struct ctrdev *ctrdev_lookup(int inst);		/* active device instance or NULL */
 void ctr_sample(struct ctr *t, const struct pcc_statset *want);
 void ctr_save_caches(void);
+
+/* cache.c: instance caches copied after each save, restored if cut short */
+void cache_restore(pmInDom indom);	/* before PMDA_CACHE_LOAD */
+void cache_save(pmInDom indom);		/* PMDA_CACHE_SAVE, then the copy */
+
+/* names.c: names given on collisions, kept across restarts */
+void names_load(void);
+const char *names_lookup(const char *path);	/* the name path had, or NULL */
+void names_save(void);
 
 /* privs.c: keep only the capabilities the agent needs */
 int privs_drop(void);

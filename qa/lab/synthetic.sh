@@ -440,6 +440,9 @@ cmd_down() {
 		ip link show "$(cat "$f")" >/dev/null 2>&1 && ip link del "$(cat "$f")"
 		rm -f "$f"
 	done
+	# the containers are gone even if a directory stays (another lab's
+	# cgroups below a parent we made): list them no more
+	rm -f "$SYN/list" "$SYN/scale.list" "$SYN"/*.pid "$SYN"/*.launcher
 	# deepest first: a parent sorts before its children
 	for _ in $(seq 1 10); do
 		left=()

@@ -1,0 +1,231 @@
+/*
+ * cache.c - instance caches that survive the agent being killed while it
+ * saves them.
+ *
+ * libpcp_pmda saves an instance cache by rewriting
+ * $PCP_VAR_DIR/config/pmda/<indom> in place (fopen "w", fprintf, fclose).
+ * An agent killed in between (kill -9, the OOM killer, pmdaproc.sh's
+ * "Terminate PMDA" escalating to SIGKILL) leaves the file cut short, and the
+ * next start gives the numbers it lost to other names: one container's
+ * values under another's instance for every client that held them.  With
+ * containers coming and going the caches are saved several times a second
+ * (every new name), so the window is real: 42 kills during qa/lab/churn.sh
+ * gave 400 misattributions.
+ *
+ * So after each save the file is copied, by writing a temporary file and
+ * rename(2), into a directory of our own, $PCP_VAR_DIR/config/pmda/containers
+ * (Install makes it root-owned: the agent keeps no CAP_DAC_OVERRIDE and could
+ * not create files in pmda/, which pcp owns).  At start-up, before the cache
+ * is loaded, a file that does not end in a newline or lacks an entry its
+ * copy has is replaced by the copy.  A save is done, and copied, before the
+ * reply that shows its new numbers is sent, so a number a client has seen
+ * is always in the copy.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pmda.h"
+
+#define CACHE_FILE_MAX	(256u << 20)	/* bytes of a cache file we read */
+
+static int copy_err;		/* last copy error logged */
+
+static int cache_paths(pmInDom indom, char *file, char *copy, size_t len)
+{
+	const char *vdir = pmGetOptionalConfig("PCP_VAR_DIR");
+	char id[32];
+
+	if (vdir == NULL)
+		return -ENOENT;
+	pmInDomStr_r(indom, id, sizeof(id));
+	pmsprintf(file, len, "%s/config/pmda/%s", vdir, id);
+	pmsprintf(copy, len, "%s/config/pmda/containers/%s", vdir, id);
+	return 0;
+}
+
+/* The whole of file, NUL-terminated, in *ret_buf; its length or -errno. */
+static ssize_t slurp(const char *file, char **ret_buf)
+{
+	struct stat st;
+	ssize_t n = 0, r;
+	char *buf;
+	int fd;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || (size_t)st.st_size > CACHE_FILE_MAX ||
+	    (buf = malloc(st.st_size + 1)) == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (n < st.st_size && (r = read(fd, buf + n, st.st_size - n)) > 0)
+		n += r;
+	close(fd);
+	buf[n] = '\0';
+	*ret_buf = buf;
+	return n;
+}
+
+/* An entry line "INST STAMP [KEY] NAME": its instance and name, or NULL. */
+static const char *entry_name(const char *line, long *ret_inst)
+{
+	char *end;
+
+	*ret_inst = strtol(line, &end, 10);
+	if (end == line || *end != ' ')
+		return NULL;
+	strtol(end + 1, &end, 10);	/* the stamp: not compared */
+	if (*end != ' ')
+		return NULL;
+	end++;
+	if (*end == '[' && (end = strchr(end, ']')) != NULL)
+		end += 2;
+	return end;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b, *nx, *ny;
+	long ix, iy;
+
+	nx = entry_name(x, &ix);
+	ny = entry_name(y, &iy);
+	if (ix != iy)
+		return ix < iy ? -1 : 1;
+	return strcmp(nx, ny);
+}
+
+/* The entry lines of buf (cut at their newlines), sorted; count or -ENOMEM. */
+static ssize_t entries(char *buf, char ***ret_lines)
+{
+	char **lines = NULL, **l, *p = strchr(buf, '\n'), *nl;
+	size_t n = 0, cap = 0;
+	long inst;
+
+	while (p != NULL && *++p != '\0' && (nl = strchr(p, '\n')) != NULL) {
+		*nl = '\0';
+		if (entry_name(p, &inst) != NULL) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 256;
+				if ((l = realloc(lines, cap * sizeof(*l))) == NULL) {
+					free(lines);
+					return -ENOMEM;
+				}
+				lines = l;
+			}
+			lines[n++] = p;
+		}
+		p = nl;
+	}
+	qsort(lines, n, sizeof(*lines), cmp_entry);
+	*ret_lines = lines;
+	return (ssize_t)n;
+}
+
+/* Has the cache file (cur, n bytes) every entry of its copy (m bytes)? */
+static int covers(const char *cur, ssize_t n, const char *copy, ssize_t m)
+{
+	char **a = NULL, **b = NULL, *x = NULL, *y = NULL;
+	ssize_t na = -1, nb = -1, i = 0, j = 0;
+	int c, ok;
+
+	if (n == 0 || cur[n - 1] != '\n')
+		return 0;		/* cut short */
+	/* entries() cuts the lines it finds: work on copies */
+	if ((x = strndup(cur, n)) != NULL && (y = strndup(copy, m)) != NULL &&
+	    (na = entries(x, &a)) >= 0)
+		nb = entries(y, &b);
+	if (nb < 0) {
+		free(a);
+		free(x);
+		free(y);
+		return 1;		/* no memory to judge: leave it */
+	}
+	while (j < nb && i < na) {
+		c = cmp_entry(&a[i], &b[j]);
+		if (c == 0)
+			j++;
+		if (c <= 0)
+			i++;
+		else
+			break;		/* b[j] is not in a */
+	}
+	ok = j == nb;
+	free(a);
+	free(b);
+	free(x);
+	free(y);
+	return ok;
+}
+
+void cache_restore(pmInDom indom)
+{
+	char file[MAXPATHLEN], copy[MAXPATHLEN], *cur = NULL, *old = NULL;
+	ssize_t n, m;
+	FILE *f;
+
+	if (cache_paths(indom, file, copy, sizeof(file)) < 0 || (m = slurp(copy, &old)) <= 0)
+		return;		/* no copy (yet): nothing to compare with */
+	n = slurp(file, &cur);
+	if (n >= 0 && covers(cur, n, old, m)) {
+		free(cur);
+		free(old);
+		return;
+	}
+	if ((f = fopen(file, "w")) == NULL) {
+		pmNotifyErr(LOG_ERR, "%s is cut short and cannot be restored from %s: %s",
+			    file, copy, pmErrStr(-errno));
+	} else {
+		fwrite(old, 1, m, f);
+		if (fclose(f) != 0)
+			pmNotifyErr(LOG_ERR, "restoring %s: %s", file, pmErrStr(-errno));
+		else
+			pmNotifyErr(LOG_WARNING, "%s was cut short (the agent stopped while saving it): "
+				    "restored from %s", file, copy);
+	}
+	free(cur);
+	free(old);
+}
+
+/* Copy the cache file just saved over its copy, atomically. */
+static void cache_copy(pmInDom indom)
+{
+	char file[MAXPATHLEN], copy[MAXPATHLEN], tmp[MAXPATHLEN + 8], *buf = NULL;
+	ssize_t n;
+	int fd, rc = 0;
+
+	if (cache_paths(indom, file, copy, sizeof(file)) < 0)
+		return;
+	pmsprintf(tmp, sizeof(tmp), "%s.tmp", copy);
+	if ((n = slurp(file, &buf)) < 0) {
+		rc = (int)n;
+	} else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+		rc = -errno;
+	} else {
+		if (write(fd, buf, n) != n)
+			rc = errno ? -errno : -EIO;
+		if (close(fd) < 0 && rc == 0)
+			rc = -errno;
+		if (rc == 0 && rename(tmp, copy) < 0)
+			rc = -errno;
+		if (rc < 0)
+			unlink(tmp);
+	}
+	free(buf);
+	if (rc < 0 && rc != copy_err)
+		pmNotifyErr(LOG_WARNING, "copying %s to %s: %s; a save cut short would lose "
+			    "instance numbers", file, copy, pmErrStr(rc));
+	copy_err = rc;
+}
+
+void cache_save(pmInDom indom)
+{
+	/* > 0: the file was written (entries saved); 0: nothing had changed */
+	if (pmdaCacheOp(indom, PMDA_CACHE_SAVE) > 0)
+		cache_copy(indom);
+}
