@@ -16,8 +16,10 @@
 # Each target starts from its working corpus build-fuzz/corpus/TARGET (kept
 # from run to run: new inputs go there, never into the source tree), the
 # seeds qa/fuzz/corpus/TARGET and the regression inputs qa/fuzz/regress/TARGET.
-# Logs go to build-fuzz/logs/TARGET.log (long: build-fuzz/logs/TARGET/),
-# crashing inputs to build-fuzz/crashes/TARGET/.  A crash found makes the
+# Logs go to build-fuzz/logs/TARGET.log (long: build-fuzz/logs/TARGET/,
+# one fuzz-N.log per job), crashing inputs to build-fuzz/crashes/TARGET/.
+# The summary line of a target gives its runs, exec/s (summed over the
+# jobs in long mode), the coverage counters and the corpus size.  A crash found makes the
 # exit status 1 and is listed: fix the library, then copy the input into
 # qa/fuzz/regress/TARGET/ so the replay in make check keeps it fixed.
 set -eu
@@ -45,7 +47,8 @@ for t in "$@"; do
 	targets="$targets $t"
 done
 
-make -s fuzz-build >/dev/null
+# make check-fuzz and make fuzz have built them already
+[ -n "${FUZZ_BUILT:-}" ] || make -s fuzz-build >/dev/null
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 
