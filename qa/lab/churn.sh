@@ -20,7 +20,7 @@
 # Usage:
 #   churn.sh [--seconds N | --minutes N] [--rate PER_SEC] [--life SECS]
 #            [--clients N] [--hz HZ] [--net-every K] [--warmup SECS]
-#            [--rss-margin KB] [--fd-margin N] [--private-pmcd]
+#            [--rss-margin KB] [--fd-margin N] [--private-pmcd [--agent FILE]]
 #   churn.sh down       remove what a killed run left behind
 # Defaults: 60 seconds, 8 containers a second living 6 s on average (3-9),
 # 3 clients at 10 Hz, every 4th container with its own network namespace,
@@ -32,6 +32,9 @@
 # installed pmdacontainers named pmdachurn, its instance caches under
 # $PCC_LAB/churn/pmcd: on a host whose pmcd others Install and Remove agents
 # in, nothing of theirs restarts ours, and nothing of ours touches theirs.
+# --agent FILE runs that binary there instead (build/pmdacontainers: the
+# tree's own, whatever another tree installed meanwhile).
+# Every 30 s a line "at Ns: ..." shows the PMDA's fds and VmRSS.
 #
 # Prints what it did and measured; the last line is "churn: PASS" or
 # "churn: FAIL: reasons".  Exit status 0 on PASS.  Files are kept in
@@ -281,7 +284,7 @@ private_pmcd() {
 	fi
 	# under a name of its own: pmdaproc.sh's Install and Remove signal every
 	# process called pmdacontainers, ours too
-	cp "$PCP_PMDAS_DIR/containers/pmdacontainers" "$d/pmdachurn" ||
+	cp "${AGENT:-$PCP_PMDAS_DIR/containers/pmdacontainers}" "$d/pmdachurn" ||
 		lab_die "cannot copy the agent"
 	for i in 0 1 2; do echo "2 0 2147483647" >"$d/var/config/pmda/171.$i"; done
 	: >"$d/var/config/pmda/171.names"
@@ -365,9 +368,16 @@ sample() {
 		"VmRSS ${rss:-?} kB, containers known ${n:-?}, ours live ${#LIVE[@]}"
 }
 
+# note WHEN: a progress line, fds and VmRSS of the PMDA now
+note() {
+	echo "$1: PMDA fds $(find "/proc/$PMDA/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)," \
+		"VmRSS $(awk '/^VmRSS:/ {print $2}' "/proc/$PMDA/status" 2>/dev/null) kB," \
+		"$NCREATED created, ${#LIVE[@]} live"
+}
+
 # ------------------------------------------------------------ main
 SECS=60 RATE=8 LIFE=6 CLIENTS=3 HZ=10 NET_EVERY=4 WARMUP="" RSS_MARGIN=2048 FD_MARGIN=8
-PRIVATE=0 PMCD=
+PRIVATE=0 PMCD='' AGENT=''
 [ "${1:-}" = down ] && { lab_require_root; down; exit; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -382,6 +392,7 @@ while [ $# -gt 0 ]; do
 	--rss-margin)	RSS_MARGIN=${2:-}; shift ;;
 	--fd-margin)	FD_MARGIN=${2:-}; shift ;;
 	--private-pmcd)	PRIVATE=1 ;;
+	--agent)	AGENT=$(readlink -f "${2:-}"); shift ;;
 	*)		usage ;;
 	esac
 	shift
@@ -405,8 +416,9 @@ if [ -f "${PCP_DIR:-}/etc/pcp.env" ]; then	# pcp.env does not survive set -u
 	. "${PCP_DIR:-}/etc/pcp.env"
 	set -u
 fi
-[ $PRIVATE = 0 ] || [ -x "$PCP_PMDAS_DIR/containers/pmdacontainers" ] ||
-	lab_die "$PCP_PMDAS_DIR/containers/pmdacontainers not installed (make install)"
+[ $PRIVATE = 0 ] || [ -x "${AGENT:-$PCP_PMDAS_DIR/containers/pmdacontainers}" ] ||
+	lab_die "${AGENT:-$PCP_PMDAS_DIR/containers/pmdacontainers} not there (make install)"
+[ -z "$AGENT" ] || [ $PRIVATE = 1 ] || lab_die "--agent goes with --private-pmcd"
 [ $PRIVATE = 1 ] || PMDA=$(pmda_pid) ||
 	lab_die "pmdacontainers is not running under pmcd (Install it first)"
 PMDALOG=${PCP_LOG_DIR:-/var/log/pcp}/pmcd/containers.log
@@ -470,6 +482,7 @@ done
 t0=$(now_us)
 tend=$((t0 + SECS * 1000000))
 twarm=$((t0 + WARMUP * 1000000))
+tnote=$((t0 + 30000000))
 period=$((1000000 / RATE))
 next=$t0
 warm=0
@@ -485,6 +498,10 @@ while :; do
 	if [ $warm = 0 ] && [ "$now" -ge "$twarm" ]; then
 		sample start
 		warm=1
+	fi
+	if [ "$now" -ge "$tnote" ]; then
+		note "at $(((now - t0) / 1000000))s"
+		tnote=$((tnote + 30000000))
 	fi
 	now=$(now_us)
 	if [ "$next" -gt "$now" ]; then
