@@ -90,34 +90,6 @@ static inline void statset_del(struct pcc_statset *s, enum pcc_stat st)
 
 /* ------------------------------------------------------------------ setup */
 
-/* The cgroup path below hierarchy h's mount, without a leading '/'. */
-static const char *below_mount(const struct pcc_hier *h, const char *path)
-{
-	size_t n;
-
-	if (h->root != NULL && strcmp(h->root, "/") != 0) {
-		n = strlen(h->root);
-		if (strncmp(path, h->root, n) == 0 && (path[n] == '/' || path[n] == '\0'))
-			path += n;
-	}
-	while (*path == '/')
-		path++;
-	return path;
-}
-
-/* An absolute path with no ".." component. */
-static bool path_ok(const char *path)
-{
-	const char *p;
-
-	if (path == NULL || path[0] != '/')
-		return false;
-	for (p = path; (p = strstr(p, "..")) != NULL; p += 2)
-		if (p[-1] == '/' && (p[2] == '/' || p[2] == '\0'))
-			return false;
-	return true;
-}
-
 /*
  * "dir/name" into buf (size PATH_MAX + ACCT_NAME_ROOM), built at each open:
  * a few tens of ns beside the open's microseconds, and a thousand readers
@@ -137,7 +109,7 @@ static const char *file_path(char *buf, const char *dir, const char *name)
 }
 
 /*
- * Each file's cgroup directory below its hierarchy: below_mount() of path,
+ * Each file's cgroup directory below its hierarchy: pcc_hier_relpath() of path,
  * which differs between hierarchies only where a mount shows a subtree, so
  * the block holds each distinct one once ("." for the root cgroup).
  */
@@ -151,8 +123,8 @@ static int make_paths(struct pcc_acct *a, const char *path)
 
 	/* hierarchies with one root give one pointer into path: count it once */
 	for (i = 0; i < nfile; i++) {
-		d = below_mount(&m->hier[a->file[i].hier], path);
-		for (j = 0; j < i && below_mount(&m->hier[a->file[j].hier], path) != d; j++)
+		d = pcc_hier_relpath(&m->hier[a->file[i].hier], path);
+		for (j = 0; j < i && pcc_hier_relpath(&m->hier[a->file[j].hier], path) != d; j++)
 			;
 		if (j == i)
 			size += strlen(d) + 2;
@@ -161,7 +133,7 @@ static int make_paths(struct pcc_acct *a, const char *path)
 	if (a->paths == NULL)
 		return -ENOMEM;
 	for (i = 0; i < nfile; i++) {
-		d = below_mount(&m->hier[a->file[i].hier], path);
+		d = pcc_hier_relpath(&m->hier[a->file[i].hier], path);
 		if (*d == '\0')
 			d = ".";
 		for (j = 0; j < i && strcmp(a->paths + a->file[j].dir, d) != 0; j++)
@@ -217,7 +189,7 @@ int pcc_acct_new(const struct pcc_mounts *m, const char *path,
 	unsigned i;
 	int rc;
 
-	if (m == NULL || ret_acct == NULL || !path_ok(path))
+	if (m == NULL || ret_acct == NULL || !pcc_cgroup_path_ok(path))
 		return -EINVAL;
 	a = calloc(1, sizeof(*a));
 	if (a == NULL)

@@ -23,32 +23,12 @@
 #define PROCS_MAX	(4u << 20)	/* bytes of one cgroup.procs: half a million pids */
 #define DEPTH_MAX	8		/* child cgroup levels searched below the container's */
 
-/* The cgroup path below h's mount, without a leading '/' (as acct.c does). */
+/* The cgroup path below h's mount, for openat: "." for the mount itself. */
 static const char *below_mount(const struct pcc_hier *h, const char *path)
 {
-	size_t n;
+	const char *rel = pcc_hier_relpath(h, path);
 
-	if (h->root != NULL && strcmp(h->root, "/") != 0) {
-		n = strlen(h->root);
-		if (strncmp(path, h->root, n) == 0 && (path[n] == '/' || path[n] == '\0'))
-			path += n;
-	}
-	while (*path == '/')
-		path++;
-	return *path ? path : ".";
-}
-
-/* An absolute path with no ".." component. */
-static bool path_ok(const char *path)
-{
-	const char *p;
-
-	if (path == NULL || path[0] != '/')
-		return false;
-	for (p = path; (p = strstr(p, "..")) != NULL; p += 2)
-		if (p[-1] == '/' && (p[2] == '/' || p[2] == '\0'))
-			return false;
-	return true;
+	return *rel ? rel : ".";
 }
 
 /* The lowest pid of a cgroup.procs text, 0 if it has none. */
@@ -138,7 +118,7 @@ int pcc_cgroup_pid(const struct pcc_mounts *m, const char *path, pid_t *ret_pid)
 	int dirfd, rc, result = -ENOENT;
 	pid_t pid = 0;
 
-	if (m == NULL || ret_pid == NULL || !path_ok(path))
+	if (m == NULL || ret_pid == NULL || !pcc_cgroup_path_ok(path))
 		return -EINVAL;
 	/* two passes: the v2 hierarchy, then the v1 ones */
 	for (k = 0; k < 2 * m->nhier; k++) {

@@ -272,36 +272,34 @@ int crio_parse(struct meta_priv *b, const char *text, size_t len)
 	return rc;
 }
 
-static int containerd_fill(struct pcc_engines *e, const struct pcc_cid *cid,
-			   struct probe *p, struct meta_priv *b)
+/* The OCI spec of a containerd or CRI-O container, parsed, then its pid file. */
+static int spec_fill(struct pcc_engines *e, struct probe *p, struct meta_priv *b,
+		     int (*parse)(struct meta_priv *b, const char *text, size_t len))
 {
 	ssize_t n = read_spec(e, &p->src[0], b);
 	int rc = 0;
 
-	(void)cid;
 	if (n == -ENOMEM)
 		return (int)n;
 	if (n >= 0)
-		rc = containerd_parse(b, e->buf, (size_t)n);
+		rc = parse(b, e->buf, (size_t)n);
 	if (rc == 0)
 		fill_pid(e, &p->src[1], b);
 	return rc;
 }
 
+static int containerd_fill(struct pcc_engines *e, const struct pcc_cid *cid,
+			   struct probe *p, struct meta_priv *b)
+{
+	(void)cid;
+	return spec_fill(e, p, b, containerd_parse);
+}
+
 static int crio_fill(struct pcc_engines *e, const struct pcc_cid *cid,
 		     struct probe *p, struct meta_priv *b)
 {
-	ssize_t n = read_spec(e, &p->src[0], b);
-	int rc = 0;
-
 	(void)cid;
-	if (n == -ENOMEM)
-		return (int)n;
-	if (n >= 0)
-		rc = crio_parse(b, e->buf, (size_t)n);
-	if (rc == 0)
-		fill_pid(e, &p->src[1], b);
-	return rc;
+	return spec_fill(e, p, b, crio_parse);
 }
 
 /* Which runtime made a kubepods container: the first whose files are there. */

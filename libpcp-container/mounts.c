@@ -277,6 +277,32 @@ out:
 	return rc;
 }
 
+bool pcc_cgroup_path_ok(const char *path)
+{
+	const char *p;
+
+	if (path == NULL || path[0] != '/')
+		return false;
+	for (p = path; (p = strstr(p, "..")) != NULL; p += 2)
+		if (p[-1] == '/' && (p[2] == '/' || p[2] == '\0'))
+			return false;
+	return true;
+}
+
+const char *pcc_hier_relpath(const struct pcc_hier *h, const char *path)
+{
+	size_t n;
+
+	if (h->root != NULL && strcmp(h->root, "/") != 0) {
+		n = strlen(h->root);
+		if (strncmp(path, h->root, n) == 0 && (path[n] == '/' || path[n] == '\0'))
+			path += n;
+	}
+	while (*path == '/')
+		path++;
+	return path;
+}
+
 const char *pcc_layout_name(enum pcc_layout layout)
 {
 	switch (layout) {

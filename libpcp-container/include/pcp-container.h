@@ -119,6 +119,18 @@ int pcc_mounts_parse(const char *mountinfo, const char *unified_controllers,
 int pcc_mounts_load(int rootfd, struct pcc_mounts **ret_mounts);
 
 void pcc_mounts_free(struct pcc_mounts *m);
+
+/*
+ * pcc_hier_relpath - where the cgroup path (as in /proc/PID/cgroup) lies
+ * below hierarchy h's mount point, for openat(h->dirfd, ...): without a
+ * leading '/', with the mount's root (mountinfo's field 4, when the mount
+ * shows a subtree) taken off; "" for the mount point itself.  Returns a
+ * pointer into path.
+ */
+const char *pcc_hier_relpath(const struct pcc_hier *h, const char *path);
+
+/* Is path a cgroup path the readers accept: absolute, with no ".." part? */
+bool pcc_cgroup_path_ok(const char *path);
 const char *pcc_layout_name(enum pcc_layout layout);
 
 /* ------------------------------------------------------------------ cid */
