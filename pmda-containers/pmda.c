@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -293,6 +294,16 @@ int main(int argc, char **argv)
 	char *end;
 	int sep = pmPathSeparator(), c;
 
+#ifdef M_ARENA_MAX
+	/*
+	 * One malloc arena: the only other threads are the short-lived ones
+	 * that enter a network namespace while this one waits for them, and
+	 * glibc gives each new thread an arena of its own (up to 8 per CPU)
+	 * whose freed memory stays resident: a one-time step of 3.6 MB in
+	 * VmRSS during qa/lab/churn.sh, none with one arena.
+	 */
+	mallopt(M_ARENA_MAX, 1);
+#endif
 	pmSetProgname(argv[0]);
 	pmsprintf(helppath, sizeof(helppath), "%s%c" "containers" "%c" "help",
 		  pmGetConfig("PCP_PMDAS_DIR"), sep, sep);
