@@ -20,9 +20,14 @@
  * copy has is replaced by the copy.  A save is done, and copied, before the
  * reply that shows its new numbers is sent, so a number a client has seen
  * is always in the copy.
+ *
+ * Entries culled (cull.c) leave the copy before they leave the file
+ * (cache_cull), so the copy never has an entry the file lost on purpose,
+ * and the check above stays "the file has every entry of its copy".
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,35 +197,75 @@ void cache_restore(pmInDom indom)
 	free(old);
 }
 
-/* Copy the cache file just saved over its copy, atomically. */
-static void cache_copy(pmInDom indom)
+/* Write n bytes of buf to copy, atomically (tmp + rename); 0 or -errno. */
+static int write_copy(const char *copy, const char *buf, size_t n)
 {
-	char file[MAXPATHLEN], copy[MAXPATHLEN], tmp[MAXPATHLEN + 8], *buf = NULL;
-	ssize_t n;
+	char tmp[MAXPATHLEN + 8];
 	int fd, rc = 0;
 
-	if (cache_paths(indom, file, copy, sizeof(file)) < 0)
-		return;
 	pmsprintf(tmp, sizeof(tmp), "%s.tmp", copy);
-	if ((n = slurp(file, &buf)) < 0) {
-		rc = (int)n;
-	} else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		return -errno;
+	if (write(fd, buf, n) != (ssize_t)n)
+		rc = errno ? -errno : -EIO;
+	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
-	} else {
-		if (write(fd, buf, n) != n)
-			rc = errno ? -errno : -EIO;
-		if (close(fd) < 0 && rc == 0)
-			rc = -errno;
-		if (rc == 0 && rename(tmp, copy) < 0)
-			rc = -errno;
-		if (rc < 0)
-			unlink(tmp);
-	}
-	free(buf);
+	if (rc == 0 && rename(tmp, copy) < 0)
+		rc = -errno;
+	if (rc < 0)
+		unlink(tmp);
+	return rc;
+}
+
+static void copy_failed(const char *file, const char *copy, int rc)
+{
 	if (rc < 0 && rc != copy_err)
 		pmNotifyErr(LOG_WARNING, "copying %s to %s: %s; a save cut short would lose "
 			    "instance numbers", file, copy, pmErrStr(rc));
 	copy_err = rc;
+}
+
+/* Copy the cache file just saved over its copy, atomically. */
+static void cache_copy(pmInDom indom)
+{
+	char file[MAXPATHLEN], copy[MAXPATHLEN], *buf = NULL;
+	ssize_t n;
+
+	if (cache_paths(indom, file, copy, sizeof(file)) < 0)
+		return;
+	n = slurp(file, &buf);
+	copy_failed(file, copy, n < 0 ? (int)n : write_copy(copy, buf, n));
+	free(buf);
+}
+
+/*
+ * Write the copy as the cache file (as last saved) less the entries that
+ * pmdaCache no longer has: those just culled.  0 or -errno.
+ */
+static int copy_less_culled(pmInDom indom, const char *file, const char *copy)
+{
+	char *buf = NULL, *p, *nl, *q;
+	ssize_t n;
+	long inst;
+	int rc;
+
+	if ((n = slurp(file, &buf)) < 0)
+		return (int)n;
+	/* keep the header and every entry still there, in place */
+	p = q = (nl = strchr(buf, '\n')) != NULL ? nl + 1 : buf + n;
+	while (*p != '\0') {
+		size_t len = (nl = strchr(p, '\n')) != NULL ? (size_t)(nl + 1 - p) : strlen(p);
+
+		if (entry_name(p, &inst) == NULL || inst < 0 || inst > INT32_MAX ||
+		    pmdaCacheLookup(indom, (int)inst, NULL, NULL) >= 0) {
+			memmove(q, p, len);
+			q += len;
+		}
+		p += len;
+	}
+	rc = write_copy(copy, buf, q - buf);
+	free(buf);
+	return rc;
 }
 
 void cache_save(pmInDom indom)
@@ -228,4 +273,51 @@ void cache_save(pmInDom indom)
 	/* > 0: the file was written (entries saved); 0: nothing had changed */
 	if (pmdaCacheOp(indom, PMDA_CACHE_SAVE) > 0)
 		cache_copy(indom);
+}
+
+void cache_cull(pmInDom indom)
+{
+	char file[MAXPATHLEN], copy[MAXPATHLEN];
+	int rc;
+
+	if (cache_paths(indom, file, copy, sizeof(file)) < 0)
+		return;
+	/* the copy first: from now on it has no culled entry to restore */
+	if ((rc = copy_less_culled(indom, file, copy)) < 0) {
+		copy_failed(file, copy, rc);
+		return;		/* the culls are saved, and copied, with the next new name */
+	}
+	/* 0 also when no entry is left: copy whatever it wrote */
+	if ((rc = pmdaCacheOp(indom, PMDA_CACHE_SAVE)) >= 0)
+		cache_copy(indom);
+	else
+		pmNotifyErr(LOG_WARNING, "saving %s: %s", file, pmErrStr(rc));
+}
+
+ssize_t cache_insts(pmInDom indom, int **ret_insts)
+{
+	char file[MAXPATHLEN], copy[MAXPATHLEN], *buf = NULL, **lines = NULL;
+	ssize_t n, i, k = 0;
+	int *insts;
+	long inst;
+
+	if (cache_paths(indom, file, copy, sizeof(file)) < 0)
+		return -ENOENT;
+	if ((n = slurp(file, &buf)) < 0)
+		return n;
+	if ((n = entries(buf, &lines)) < 0 ||
+	    (insts = malloc((n ? n : 1) * sizeof(*insts))) == NULL) {
+		free(lines);
+		free(buf);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		entry_name(lines[i], &inst);
+		if (inst >= 0 && inst <= INT32_MAX)
+			insts[k++] = (int)inst;
+	}
+	free(lines);
+	free(buf);
+	*ret_insts = insts;
+	return k;
 }

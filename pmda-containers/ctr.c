@@ -6,7 +6,8 @@
  * (pmdaCache, persisted so numbers survive restarts) and, once a reading
  * shows a container's block devices, instances "<container>::<device>" of
  * the device indom.  A removed container's instances are hidden, not
- * deleted, so their numbers are never given to another container's name.
+ * deleted, so their numbers are never given to another container's name;
+ * cull.c forgets them once hidden longer than the retention (ctr_culled).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -216,6 +217,7 @@ int ctr_added(struct pcc_container *c, void *arg)
 	}
 	if (byinst_set(t->inst, t) < 0) {
 		pmdaCacheStore(pmda.indom[INDOM_CTR], PMDA_CACHE_HIDE, t->name, NULL);
+		cull_hidden(INDOM_CTR, t->inst);
 		ctr_free(t);
 		return -ENOMEM;
 	}
@@ -238,11 +240,13 @@ void ctr_removed(struct pcc_container *c, void *arg)
 		return;
 	for (i = 0; i < t->ndevs; i++) {
 		pmdaCacheStore(pmda.indom[INDOM_DEV], PMDA_CACHE_HIDE, t->devs[i]->name, NULL);
+		cull_hidden(INDOM_DEV, t->devs[i]->inst);
 		free(t->devs[i]->name);
 		free(t->devs[i]);
 	}
 	net_removed(t);
 	pmdaCacheStore(pmda.indom[INDOM_CTR], PMDA_CACHE_HIDE, t->name, NULL);
+	cull_hidden(INDOM_CTR, t->inst);
 	byinst_set(t->inst, NULL);
 	if (pmDebugOptions.appl0)
 		pmNotifyErr(LOG_DEBUG, "container %s removed: %s [%d]", t->path, t->name, t->inst);
@@ -250,6 +254,19 @@ void ctr_removed(struct pcc_container *c, void *arg)
 	ctr_free(t);
 	c->priv = NULL;
 	pmda.cache_dirty = 1;
+}
+
+/*
+ * The container instance inst (name, hidden since its container went) is
+ * about to be culled: its number will not come back, a new container of
+ * that name gets a new one.  Anything kept per instance number is
+ * forgotten here.
+ */
+void ctr_culled(int inst, const char *name)
+{
+	names_forget(name);
+	if (pmDebugOptions.appl0)
+		pmNotifyErr(LOG_DEBUG, "container instance %s [%d] culled", name, inst);
 }
 
 /* Make sure each device in t's sample has its instance. */

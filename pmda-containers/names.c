@@ -14,7 +14,8 @@
  * a path listed gets that name back first.  The file lists only containers
  * known at the time it is written, so it stays as small as the number of
  * collisions; Install creates it root-owned, as the agent cannot create
- * files in that directory.
+ * files in that directory.  A name culled (cull.c) is dropped from what
+ * was loaded too: past the retention nothing of the container is kept.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -87,6 +88,21 @@ const char *names_lookup(const char *path)
 		if (strcmp(old[i].path, path) == 0)
 			return old[i].name;
 	return NULL;
+}
+
+void names_forget(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nold;) {
+		if (strcmp(old[i].name, name) != 0) {
+			i++;
+			continue;
+		}
+		free(old[i].name);
+		free(old[i].path);
+		old[i] = old[--nold];
+	}
 }
 
 void names_save(void)

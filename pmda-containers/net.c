@@ -96,6 +96,7 @@ void net_removed(struct ctr *t)
 
 	for (i = 0; i < t->nifs; i++) {
 		pmdaCacheStore(pmda.indom[INDOM_NETIF], PMDA_CACHE_HIDE, t->ifs[i]->name, NULL);
+		cull_hidden(INDOM_NETIF, t->ifs[i]->inst);
 		free(t->ifs[i]->name);
 		free(t->ifs[i]);
 	}

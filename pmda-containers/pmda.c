@@ -10,7 +10,8 @@
  * main loop (pmdaMain's, plus a select on the inotify fd and a timer):
  * containers are picked up as soon as inotify reports them, and the
  * periodic safety walk of every hierarchy (-r), the engine metadata
- * re-check and the instance cache saves run there, never inside a fetch.
+ * re-check, the instance cache saves and the culling of instances gone
+ * for longer than -c run there, never inside a fetch.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +26,8 @@
 #include "domain.h"
 #include "pmda.h"
 
-struct pmda_state pmda = { .rootfd = -1, .rescan_secs = 60, .scope = CTX_ALL };
+struct pmda_state pmda = { .rootfd = -1, .rescan_secs = 60, .scope = CTX_ALL,
+			   .cull_secs = 86400 };
 
 static const struct pcc_set_ops set_ops = {
 	.added = ctr_added,
@@ -198,6 +200,7 @@ static void containers_init(pmdaInterface *dp)
 		/* earlier runs' instance numbers, so they stay stable */
 		cache_restore(pmda.indom[i]);
 		pmdaCacheOp(pmda.indom[i], PMDA_CACHE_LOAD);
+		cull_load(i);
 	}
 	names_load();
 	refresh_set(1);
@@ -263,6 +266,7 @@ static void containers_main(pmdaInterface *dp)
 		if (now >= next) {
 			refresh_set(1);
 			ctr_save_caches();
+			cull_run();
 			pending = 0;
 			next = now_ns() + (unsigned long long)idle_due_ms() * 1000000;
 		}
@@ -278,12 +282,13 @@ static pmLongOptions longopts[] = {
 	PMDAOPT_HELPTEXT,
 	{ "rescan", 1, 'r', "SECS", "safety rescan of the cgroup tree every SECS [60, 0: never]" },
 	{ "fd-budget", 1, 'b', "N", "keep at most N cgroup files open [half the fd limit]" },
+	{ "cull", 1, 'c', "SECS", "forget instances gone for SECS [86400, 0: never]" },
 	PMOPT_HELP,
 	PMDA_OPTIONS_END
 };
 
 static pmdaOptions opts = {
-	.short_options = "b:D:d:h:l:r:?",
+	.short_options = "b:c:D:d:h:l:r:?",
 	.long_options = longopts,
 };
 
@@ -314,6 +319,11 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'r':
 			pmda.rescan_secs = strtoul(opts.optarg, &end, 10);
+			if (*end != '\0')
+				opts.errors++;
+			break;
+		case 'c':
+			pmda.cull_secs = strtoul(opts.optarg, &end, 10);
 			if (*end != '\0')
 				opts.errors++;
 			break;

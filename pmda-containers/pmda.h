@@ -97,6 +97,7 @@ struct pmda_state {
 	struct pcc_engines *engines;	/* engine metadata reader, NULL if none */
 	struct pcc_netns_table *netns;	/* network namespaces, NULL if unavailable */
 	time_t meta_checked;		/* monotonic seconds of the last sweep */
+	unsigned cull_secs;		/* forget instances hidden this long, 0 never (-c) */
 };
 
 extern struct pmda_state pmda;
@@ -108,14 +109,24 @@ struct ctr *ctr_lookup(int inst);		/* active container or NULL (an array look-up
 struct ctrdev *ctrdev_lookup(int inst);		/* active device instance or NULL */
 void ctr_sample(struct ctr *t, const struct pcc_statset *want);
 void ctr_save_caches(void);
+void ctr_culled(int inst, const char *name);	/* container instance inst is forgotten */
 
 /* cache.c: instance caches copied after each save, restored if cut short */
 void cache_restore(pmInDom indom);	/* before PMDA_CACHE_LOAD */
 void cache_save(pmInDom indom);		/* PMDA_CACHE_SAVE, then the copy */
+void cache_cull(pmInDom indom);		/* after culls: the copy less them, save, copy */
+/* the instance numbers in indom's cache file (malloc'd), their count or -errno */
+ssize_t cache_insts(pmInDom indom, int **ret_insts);
+
+/* cull.c: instances hidden longer than pmda.cull_secs are forgotten */
+void cull_load(int idx);		/* after PMDA_CACHE_LOAD of pmda.indom[idx] */
+void cull_hidden(int idx, int inst);	/* after each PMDA_CACHE_HIDE */
+void cull_run(void);			/* between requests; does its own timing */
 
 /* names.c: names given on collisions, kept across restarts */
 void names_load(void);
 const char *names_lookup(const char *path);	/* the name path had, or NULL */
+void names_forget(const char *name);		/* name was culled: no path gets it back */
 void names_save(void);
 
 /* privs.c: keep only the capabilities the agent needs */

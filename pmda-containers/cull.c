@@ -1,0 +1,204 @@
+/*
+ * cull.c - forgetting instances whose container has been gone for longer
+ * than the retention (-c, a day by default).
+ *
+ * A removed container's instances are hidden, not deleted, so that a
+ * container that comes back (docker stop/start, a host reboot) gets its
+ * numbers again.  Kept for ever, they make the caches and their files grow
+ * with every container ever seen (some 340 bytes of memory each, and the
+ * whole file rewritten on every new name).  So each instance hidden (and
+ * each one loaded from disk, which counts as hidden since the start) is
+ * noted here with the time it was hidden, and at most every CULL_EVERY
+ * seconds, between requests, those hidden for longer than the retention and
+ * still hidden are culled from pmdaCache; a culled name that comes back
+ * gets a new number.
+ *
+ * Numbers are never reused.  libpcp_pmda gives a new name the number after
+ * the highest one in the cache (h->last), also after a restart, so a
+ * culled highest number would be handed out again; and PMDA_CACHE_REORG,
+ * which frees culled entries, leaves h->last dangling when it frees that
+ * entry (a use after free in PCP 6.0.3, seen with valgrind).  So the
+ * highest number each indom has held here is never culled: it stays, one
+ * entry per indom, until a higher number is hidden and takes its place.  That leaves
+ * numbers climbing to 2^31-1 (at a thousand new names a minute, 4000
+ * years) and then pmdaCache's own reuse of the lowest free ones.
+ *
+ * The files follow (cache_cull): the copy first loses the culled entries,
+ * then the cache file is saved, then copied, so a culled entry is never
+ * restored from the copy; a kill between the two leaves a complete older
+ * file whose culled entries come back hidden and are culled again a
+ * retention later.
+ *
+ * Each indom's hidden entries are an open-addressing table inst -> time
+ * hidden (16 bytes a slot, at most half full), scanned whole at each check:
+ * a few milliseconds for a million.  The table keeps the latest hiding of
+ * each number, so a container that came back and went again is timed from
+ * its last removal.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "pmda.h"
+
+#define CULL_EVERY	60	/* seconds between checks, at most */
+#define SLOT_FREE	(-1)
+#define SLOT_DROP	(-2)	/* during a check: to be dropped */
+
+struct hidden {
+	int inst;			/* SLOT_FREE if none */
+	time_t since;			/* monotonic seconds it was hidden */
+};
+
+struct tracker {
+	struct hidden *slot;		/* cap slots, NULL before the first */
+	size_t cap;			/* 0 or a power of 2 */
+	size_t n;			/* slots in use, at most cap / 2 */
+	int max;			/* highest number noted (0 before any): never culled */
+};
+
+static struct tracker trk[NINDOMS];
+static time_t next_check;
+
+static time_t now_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static size_t slot_of(const struct tracker *tr, int inst)
+{
+	return ((unsigned)inst * 2654435761u) & (tr->cap - 1);
+}
+
+/* Set inst's time in tr (which has room). */
+static void put(struct tracker *tr, int inst, time_t since)
+{
+	size_t i = slot_of(tr, inst);
+
+	while (tr->slot[i].inst != SLOT_FREE && tr->slot[i].inst != inst)
+		i = (i + 1) & (tr->cap - 1);
+	if (tr->slot[i].inst == SLOT_FREE)
+		tr->n++;
+	tr->slot[i].inst = inst;
+	tr->slot[i].since = since;
+}
+
+/* Rebuild tr with cap slots, without the SLOT_DROP ones; -ENOMEM leaves it. */
+static int rebuild(struct tracker *tr, size_t cap)
+{
+	struct tracker nt = { .cap = cap, .max = tr->max };
+	size_t i;
+
+	if ((nt.slot = malloc(cap * sizeof(*nt.slot))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < cap; i++)
+		nt.slot[i].inst = SLOT_FREE;
+	for (i = 0; i < tr->cap; i++)
+		if (tr->slot[i].inst >= 0)
+			put(&nt, tr->slot[i].inst, tr->slot[i].since);
+	free(tr->slot);
+	*tr = nt;
+	return 0;
+}
+
+static void note(int idx, int inst, time_t since)
+{
+	struct tracker *tr = &trk[idx];
+
+	if (pmda.cull_secs == 0 || inst < 0)
+		return;
+	if (2 * (tr->n + 1) > tr->cap && rebuild(tr, tr->cap ? 2 * tr->cap : 64) < 0)
+		return;		/* no memory: this one is kept for ever */
+	put(tr, inst, since);
+	if (inst > tr->max)
+		tr->max = inst;
+}
+
+void cull_hidden(int idx, int inst)
+{
+	note(idx, inst, now_secs());
+}
+
+void cull_load(int idx)
+{
+	time_t now = now_secs();
+	int *insts = NULL;
+	ssize_t n, i;
+
+	if (pmda.cull_secs == 0)
+		return;
+	if ((n = cache_insts(pmda.indom[idx], &insts)) < 0) {
+		if (n != -ENOENT)
+			pmNotifyErr(LOG_WARNING, "reading the instance cache %s: %s; "
+				    "its instances are kept for ever",
+				    pmInDomStr(pmda.indom[idx]), pmErrStr((int)n));
+		return;
+	}
+	/* loaded inactive; those of containers still there come back active */
+	for (i = 0; i < n; i++)
+		note(idx, insts[i], now);
+	free(insts);
+}
+
+/* Cull what has been hidden long enough in indom idx; the count culled. */
+static int cull_indom(int idx, time_t now)
+{
+	struct tracker *tr = &trk[idx];
+	pmInDom indom = pmda.indom[idx];
+	size_t i, ndrop = 0;
+	char *name;
+	int culled = 0;
+
+	for (i = 0; i < tr->cap; i++) {
+		struct hidden *h = &tr->slot[i];
+
+		if (h->inst < 0 || now - h->since < (time_t)pmda.cull_secs || h->inst == tr->max)
+			continue;
+		/* back (active), or no longer there: just forget the note */
+		if (pmdaCacheLookup(indom, h->inst, &name, NULL) == PMDA_CACHE_INACTIVE) {
+			if (idx == INDOM_CTR)
+				ctr_culled(h->inst, name);
+			/* marks the entry empty; name stays valid until the REORG */
+			pmdaCacheStore(indom, PMDA_CACHE_CULL, name, NULL);
+			culled++;
+		}
+		h->inst = SLOT_DROP;
+		ndrop++;
+	}
+	if (ndrop == 0)
+		return 0;
+	tr->n -= ndrop;
+	/* shrink when a quarter full; on -ENOMEM keep the slots, marked */
+	if (rebuild(tr, tr->cap > 64 && 4 * tr->n < tr->cap ? tr->cap / 2 : tr->cap) < 0)
+		for (i = 0; i < tr->cap; i++)
+			if (tr->slot[i].inst == SLOT_DROP)
+				tr->slot[i].inst = SLOT_FREE;
+	return culled;
+}
+
+void cull_run(void)
+{
+	time_t now = now_secs();
+	int idx, n, total = 0;
+
+	if (pmda.cull_secs == 0 || now < next_check)
+		return;
+	next_check = now + (pmda.cull_secs / 4 > CULL_EVERY ? CULL_EVERY :
+			    pmda.cull_secs / 4 ? pmda.cull_secs / 4 : 1);
+	/* new names saved (and copied) first: the files then differ by the culls alone */
+	ctr_save_caches();
+	for (idx = 0; idx < NINDOMS; idx++) {
+		if ((n = cull_indom(idx, now)) == 0)
+			continue;
+		cache_cull(pmda.indom[idx]);
+		/* frees the culled entries; safe as h->last (tr->max) is never culled */
+		pmdaCacheOp(pmda.indom[idx], PMDA_CACHE_REORG);
+		total += n;
+	}
+	if (total > 0 && pmDebugOptions.appl0)
+		pmNotifyErr(LOG_DEBUG, "culled %d instances gone for %us or more",
+			    total, pmda.cull_secs);
+}
