@@ -127,7 +127,8 @@ static ssize_t entries(char *buf, char ***ret_lines)
 		}
 		p = nl;
 	}
-	qsort(lines, n, sizeof(*lines), cmp_entry);
+	if (n > 1)		/* lines is NULL when there are none */
+		qsort(lines, n, sizeof(*lines), cmp_entry);
 	*ret_lines = lines;
 	return (ssize_t)n;
 }
