@@ -10,8 +10,9 @@
  * each one loaded from disk, which counts as hidden since the start) is
  * noted here with the time it was hidden, and at most every CULL_EVERY
  * seconds, between requests, those hidden for longer than the retention and
- * still hidden are culled from pmdaCache; a culled name that comes back
- * gets a new number.
+ * still hidden are culled from pmdaCache (a device or interface not while
+ * its container is there); a culled name that comes back gets a new
+ * number.
  *
  * Numbers are never reused.  libpcp_pmda gives a new name the number after
  * the highest one in the cache (h->last), also after a restart, so a
@@ -37,23 +38,24 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "pmda.h"
 
 #define CULL_EVERY	60	/* seconds between checks, at most */
 #define SLOT_FREE	(-1)
-#define SLOT_DROP	(-2)	/* during a check: to be dropped */
+#define SLOT_DROP	(-2)	/* dropped at a check, until the table is rebuilt */
 
 struct hidden {
-	int inst;			/* SLOT_FREE if none */
+	int inst;			/* SLOT_FREE if none, SLOT_DROP a tombstone */
 	time_t since;			/* monotonic seconds it was hidden */
 };
 
 struct tracker {
 	struct hidden *slot;		/* cap slots, NULL before the first */
 	size_t cap;			/* 0 or a power of 2 */
-	size_t n;			/* slots in use, at most cap / 2 */
+	size_t n;			/* slots not free (tombstones too), at most cap / 2 */
 	int max;			/* highest number noted (0 before any): never culled */
 };
 
@@ -143,6 +145,26 @@ void cull_load(int idx)
 	free(insts);
 }
 
+/*
+ * Is the container of a device or interface instance ("<container>::<x>")
+ * active?  x has no "::" (interface names have no ':', block device names
+ * no "::"), so the container's name is all before the last one.
+ */
+static int owner_active(const char *name)
+{
+	const char *p, *sep = NULL;
+	char *owner;
+	int inst, rc;
+
+	for (p = name; (p = strstr(p, "::")) != NULL; p++)
+		sep = p;
+	if (sep == NULL || (owner = strndup(name, sep - name)) == NULL)
+		return 0;
+	rc = pmdaCacheLookupName(pmda.indom[INDOM_CTR], owner, &inst, NULL);
+	free(owner);
+	return rc == PMDA_CACHE_ACTIVE;
+}
+
 /* Cull what has been hidden long enough in indom idx; the count culled. */
 static int cull_indom(int idx, time_t now)
 {
@@ -159,6 +181,15 @@ static int cull_indom(int idx, time_t now)
 			continue;
 		/* back (active), or no longer there: just forget the note */
 		if (pmdaCacheLookup(indom, h->inst, &name, NULL) == PMDA_CACHE_INACTIVE) {
+			/*
+			 * loaded at start-up and not seen since (no fetch of its
+			 * metrics yet, or gone) while its container is there:
+			 * timed from when the container goes
+			 */
+			if (idx != INDOM_CTR && owner_active(name)) {
+				h->since = now;
+				continue;
+			}
 			if (idx == INDOM_CTR)
 				ctr_culled(h->inst, name);
 			/* marks the entry empty; name stays valid until the REORG */
@@ -170,12 +201,8 @@ static int cull_indom(int idx, time_t now)
 	}
 	if (ndrop == 0)
 		return 0;
-	tr->n -= ndrop;
-	/* shrink when a quarter full; on -ENOMEM keep the slots, marked */
-	if (rebuild(tr, tr->cap > 64 && 4 * tr->n < tr->cap ? tr->cap / 2 : tr->cap) < 0)
-		for (i = 0; i < tr->cap; i++)
-			if (tr->slot[i].inst == SLOT_DROP)
-				tr->slot[i].inst = SLOT_FREE;
+	/* shrunk when a quarter full; with no memory the dropped stay, as tombstones */
+	rebuild(tr, tr->cap > 64 && 4 * (tr->n - ndrop) < tr->cap ? tr->cap / 2 : tr->cap);
 	return culled;
 }
 
