@@ -215,6 +215,7 @@ int ctr_added(struct pcc_container *c, void *arg)
 		ctr_free(t);
 		return -EINVAL;
 	}
+	cull_active(INDOM_CTR, t->inst);
 	if (byinst_set(t->inst, t) < 0) {
 		pmdaCacheStore(pmda.indom[INDOM_CTR], PMDA_CACHE_HIDE, t->name, NULL);
 		cull_hidden(INDOM_CTR, t->inst);
@@ -305,6 +306,7 @@ static void ctr_devices(struct ctr *t)
 			free(dv);
 			return;
 		}
+		cull_active(INDOM_DEV, dv->inst);
 		t->devs[t->ndevs++] = dv;
 		pmda.cache_dirty = 1;
 	}

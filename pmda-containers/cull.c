@@ -6,22 +6,29 @@
  * container that comes back (docker stop/start, a host reboot) gets its
  * numbers again.  Kept for ever, they make the caches and their files grow
  * with every container ever seen (some 340 bytes of memory each, and the
- * whole file rewritten on every new name).  So each instance hidden (and
- * each one loaded from disk, which counts as hidden since the start) is
- * noted here with the time it was hidden, and at most every CULL_EVERY
- * seconds, between requests, those hidden for longer than the retention and
- * still hidden are culled from pmdaCache (a device or interface not while
- * its container is there); a culled name that comes back gets a new
+ * whole file rewritten on every new name).  So each instance hidden is
+ * noted here with the time it was hidden (cull_hidden), the note dropped
+ * when it is added again (cull_active), and at most every CULL_EVERY
+ * seconds, between requests, those hidden for longer than the retention
+ * and still hidden are culled from pmdaCache (a device or interface not
+ * while its container is there); a culled name that comes back gets a new
  * number.
  *
+ * The notes outlive a restart: at each check that finds them changed they
+ * are written, with wall-clock times, to <domain>.hidden in the copies'
+ * directory (tmp + rename), and an entry loaded at start-up takes its time
+ * from there, else (hidden in the last minute of the last run, or the file
+ * lost) it counts as hidden since the start.  Without that, an agent
+ * restarted more often than the retention would never cull.
+
  * Numbers are never reused.  libpcp_pmda gives a new name the number after
  * the highest one in the cache (h->last), also after a restart, so a
  * culled highest number would be handed out again; and PMDA_CACHE_REORG,
  * which frees culled entries, leaves h->last dangling when it frees that
  * entry (a use after free in PCP 6.0.3, seen with valgrind).  So the
- * highest number each indom has held here is never culled: it stays, one
- * entry per indom, until a higher number is hidden and takes its place.  That leaves
- * numbers climbing to 2^31-1 (at a thousand new names a minute, 4000
+ * highest number each indom has noted is never culled: it stays, one entry
+ * per indom, until a higher number is hidden and takes its place.  That
+ * leaves numbers climbing to 2^31-1 (at a thousand new names a minute, 4000
  * years) and then pmdaCache's own reuse of the lowest free ones.
  *
  * The files follow (cache_cull): the copy first loses the culled entries,
@@ -37,6 +44,7 @@
  * its last removal.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -56,11 +64,14 @@ struct tracker {
 	struct hidden *slot;		/* cap slots, NULL before the first */
 	size_t cap;			/* 0 or a power of 2 */
 	size_t n;			/* slots not free (tombstones too), at most cap / 2 */
+	size_t live;			/* notes: n less the tombstones */
 	int max;			/* highest number noted (0 before any): never culled */
 };
 
 static struct tracker trk[NINDOMS];
 static time_t next_check;
+static int notes_dirty;		/* notes changed since the hidden file was written */
+static int save_err;		/* last error writing it, logged once */
 
 static time_t now_secs(void)
 {
@@ -82,10 +93,26 @@ static void put(struct tracker *tr, int inst, time_t since)
 
 	while (tr->slot[i].inst != SLOT_FREE && tr->slot[i].inst != inst)
 		i = (i + 1) & (tr->cap - 1);
-	if (tr->slot[i].inst == SLOT_FREE)
+	if (tr->slot[i].inst == SLOT_FREE) {
 		tr->n++;
+		tr->live++;
+	}
 	tr->slot[i].inst = inst;
 	tr->slot[i].since = since;
+}
+
+/* inst's note in tr, or NULL */
+static struct hidden *find(const struct tracker *tr, int inst)
+{
+	size_t i;
+
+	if (tr->cap == 0)
+		return NULL;
+	/* at most half full: a free slot ends every probe */
+	for (i = slot_of(tr, inst); tr->slot[i].inst != SLOT_FREE; i = (i + 1) & (tr->cap - 1))
+		if (tr->slot[i].inst == inst)
+			return &tr->slot[i];
+	return NULL;
 }
 
 /* Rebuild tr with cap slots, without the SLOT_DROP ones; -ENOMEM leaves it. */
@@ -109,19 +136,108 @@ static int rebuild(struct tracker *tr, size_t cap)
 static void note(int idx, int inst, time_t since)
 {
 	struct tracker *tr = &trk[idx];
+	size_t cap = 64;
 
 	if (pmda.cull_secs == 0 || inst < 0)
 		return;
-	if (2 * (tr->n + 1) > tr->cap && rebuild(tr, tr->cap ? 2 * tr->cap : 64) < 0)
-		return;		/* no memory: this one is kept for ever */
+	if (2 * (tr->n + 1) > tr->cap) {
+		while (cap < 4 * (tr->live + 1))
+			cap *= 2;	/* a quarter full, rid of tombstones */
+		if (rebuild(tr, cap) < 0)
+			return;	/* no memory: this one is kept for ever */
+	}
 	put(tr, inst, since);
 	if (inst > tr->max)
 		tr->max = inst;
+	notes_dirty = 1;
 }
 
 void cull_hidden(int idx, int inst)
 {
 	note(idx, inst, now_secs());
+}
+
+void cull_active(int idx, int inst)
+{
+	struct tracker *tr = &trk[idx];
+	struct hidden *h;
+
+	if ((h = find(tr, inst)) == NULL)
+		return;
+	h->inst = SLOT_DROP;
+	tr->live--;
+	notes_dirty = 1;
+}
+
+static int hidden_path(char *buf, size_t len)
+{
+	const char *vdir = pmGetOptionalConfig("PCP_VAR_DIR");
+
+	if (vdir == NULL)
+		return -ENOENT;
+	pmsprintf(buf, len, "%s/config/pmda/containers/%u.hidden", vdir,
+		  pmInDom_domain(pmda.indom[INDOM_CTR]));
+	return 0;
+}
+
+/*
+ * Write every note, "INDOM INST SECONDS" (SECONDS since the epoch when it
+ * was hidden), to the hidden file, whole (tmp + rename).
+ */
+static void notes_save(void)
+{
+	char file[MAXPATHLEN], tmp[MAXPATHLEN + 8];
+	time_t mono = now_secs(), wall = time(NULL);
+	const struct hidden *h;
+	int idx, rc = 0;
+	size_t i;
+	FILE *f;
+
+	if (hidden_path(file, sizeof(file)) < 0)
+		return;
+	pmsprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	if ((f = fopen(tmp, "we")) == NULL) {
+		rc = -errno;
+	} else {
+		for (idx = 0; idx < NINDOMS; idx++)
+			for (i = 0; i < trk[idx].cap; i++) {
+				h = &trk[idx].slot[i];
+				if (h->inst >= 0)
+					fprintf(f, "%d %d %lld\n", idx, h->inst,
+						(long long)(wall - (mono - h->since)));
+			}
+		if (ferror(f))
+			rc = -EIO;
+		if (fclose(f) != 0 && rc == 0)
+			rc = -errno;
+		if (rc == 0 && rename(tmp, file) < 0)
+			rc = -errno;
+		if (rc < 0)
+			unlink(tmp);
+	}
+	if (rc < 0 && rc != save_err)
+		pmNotifyErr(LOG_WARNING, "%s: %s; after a restart, removed containers are "
+			    "timed from the start", file, pmErrStr(rc));
+	save_err = rc;
+	notes_dirty = rc < 0;
+}
+
+/* The times the last run noted, for the notes of indom idx just loaded. */
+static void notes_restore(int idx, time_t mono)
+{
+	time_t wall = time(NULL);
+	char file[MAXPATHLEN];
+	struct hidden *h;
+	int i, inst;
+	long long t;
+	FILE *f;
+
+	if (hidden_path(file, sizeof(file)) < 0 || (f = fopen(file, "re")) == NULL)
+		return;		/* none yet: timed from now */
+	while (fscanf(f, "%d %d %lld\n", &i, &inst, &t) == 3)
+		if (i == idx && t <= wall && (h = find(&trk[idx], inst)) != NULL)
+			h->since = mono - (time_t)(wall - t);
+	fclose(f);
 }
 
 void cull_load(int idx)
@@ -143,6 +259,7 @@ void cull_load(int idx)
 	for (i = 0; i < n; i++)
 		note(idx, insts[i], now);
 	free(insts);
+	notes_restore(idx, now);
 }
 
 /*
@@ -188,6 +305,7 @@ static int cull_indom(int idx, time_t now)
 			 */
 			if (idx != INDOM_CTR && owner_active(name)) {
 				h->since = now;
+				notes_dirty = 1;
 				continue;
 			}
 			if (idx == INDOM_CTR)
@@ -201,8 +319,10 @@ static int cull_indom(int idx, time_t now)
 	}
 	if (ndrop == 0)
 		return 0;
+	tr->live -= ndrop;
+	notes_dirty = 1;
 	/* shrunk when a quarter full; with no memory the dropped stay, as tombstones */
-	rebuild(tr, tr->cap > 64 && 4 * (tr->n - ndrop) < tr->cap ? tr->cap / 2 : tr->cap);
+	rebuild(tr, tr->cap > 64 && 4 * tr->live < tr->cap ? tr->cap / 2 : tr->cap);
 	return culled;
 }
 
@@ -225,6 +345,8 @@ void cull_run(void)
 		pmdaCacheOp(pmda.indom[idx], PMDA_CACHE_REORG);
 		total += n;
 	}
+	if (notes_dirty)
+		notes_save();
 	if (total > 0 && pmDebugOptions.appl0)
 		pmNotifyErr(LOG_DEBUG, "culled %d instances gone for %us or more",
 			    total, pmda.cull_secs);

@@ -135,6 +135,7 @@ static void net_interfaces(struct ctr *t)
 			free(f);
 			continue;
 		}
+		cull_active(INDOM_NETIF, f->inst);
 		t->ifs[t->nifs++] = f;
 		pmda.cache_dirty = 1;
 	}

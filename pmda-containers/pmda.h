@@ -121,6 +121,7 @@ ssize_t cache_insts(pmInDom indom, int **ret_insts);
 /* cull.c: instances hidden longer than pmda.cull_secs are forgotten */
 void cull_load(int idx);		/* after PMDA_CACHE_LOAD of pmda.indom[idx] */
 void cull_hidden(int idx, int inst);	/* after each PMDA_CACHE_HIDE */
+void cull_active(int idx, int inst);	/* after each PMDA_CACHE_ADD */
 void cull_run(void);			/* between requests; does its own timing */
 
 /* names.c: names given on collisions, kept across restarts */
