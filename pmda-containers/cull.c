@@ -255,7 +255,7 @@ void cull_load(int idx)
 				    pmInDomStr(pmda.indom[idx]), pmErrStr((int)n));
 		return;
 	}
-	/* loaded inactive; those of containers still there come back active */
+	/* loaded inactive; cull_active drops the notes of those added again */
 	for (i = 0; i < n; i++)
 		note(idx, insts[i], now);
 	free(insts);
