@@ -214,7 +214,7 @@ int ctr_added(struct pcc_container *c, void *arg)
 		ctr_free(t);
 		return -EINVAL;
 	}
-	if (byinst_set(t->inst, t) < 0) {
+	if (byinst_set(t->inst, t) < 0 || restarts_added(t->inst) < 0) {
 		pmdaCacheStore(pmda.indom[INDOM_CTR], PMDA_CACHE_HIDE, t->name, NULL);
 		ctr_free(t);
 		return -ENOMEM;
@@ -250,6 +250,18 @@ void ctr_removed(struct pcc_container *c, void *arg)
 	ctr_free(t);
 	c->priv = NULL;
 	pmda.cache_dirty = 1;
+}
+
+void ctr_remade(struct pcc_container *c, void *arg)
+{
+	struct ctr *t = c->priv;
+
+	(void)arg;
+	if (t == NULL)
+		return;
+	restarts_remade(t->inst);
+	if (pmDebugOptions.appl0)
+		pmNotifyErr(LOG_DEBUG, "container %s made again: %s [%d]", t->path, t->name, t->inst);
 }
 
 /* Make sure each device in t's sample has its instance. */

@@ -30,6 +30,7 @@ struct pmda_state pmda = { .rootfd = -1, .rescan_secs = 60, .scope = CTX_ALL };
 static const struct pcc_set_ops set_ops = {
 	.added = ctr_added,
 	.removed = ctr_removed,
+	.remade = ctr_remade,
 };
 
 static unsigned long long now_ns(void)

@@ -104,10 +104,18 @@ extern struct pmda_state pmda;
 /* ctr.c: the library set's callbacks and instance bookkeeping */
 int ctr_added(struct pcc_container *c, void *arg);
 void ctr_removed(struct pcc_container *c, void *arg);
+void ctr_remade(struct pcc_container *c, void *arg);
 struct ctr *ctr_lookup(int inst);		/* active container or NULL (an array look-up) */
 struct ctrdev *ctrdev_lookup(int inst);		/* active device instance or NULL */
 void ctr_sample(struct ctr *t, const struct pcc_statset *want);
 void ctr_save_caches(void);
+
+/* restarts.c: restarts per instance number (container.info.restarts*) */
+int restarts_added(int inst);		/* an activation of inst */
+void restarts_remade(int inst);		/* its cgroup made again, inst kept */
+void restarts_forget(int inst);		/* inst culled */
+uint32_t restarts_total(int inst);	/* since the agent started */
+uint32_t restarts_recent(int inst);	/* in the last 15 minutes */
 
 /* cache.c: instance caches copied after each save, restored if cut short */
 void cache_restore(pmInDom indom);	/* before PMDA_CACHE_LOAD */
