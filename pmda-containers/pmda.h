@@ -84,6 +84,7 @@ struct pmda_state {
 	struct pcc_fdbudget budget;
 	pmInDom indom[NINDOMS];
 	unsigned rescan_secs;
+	int no_meta;			/* -M: no engine metadata read */
 	unsigned long long gen;		/* fetch generation */
 	unsigned long long fetches;
 	unsigned long long fetch_ns;	/* time spent in fetches */
