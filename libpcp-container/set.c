@@ -157,10 +157,29 @@ struct pcc_ctr *pcc_ctr_new(struct pcc_set *s, const char *path,
 	return c;
 }
 
+/*
+ * c's cgroup in hierarchy hier is a new directory: gone from the hierarchy
+ * and back, or listed with another inode.  An engine restarting a container
+ * does that in every hierarchy, one after the other, and scans may see it in
+ * some of them only: it is counted once, in the lowest hierarchy the
+ * container is or was in.
+ */
+void pcc_ctr_remade(struct pcc_set *s, struct pcc_ctr *c, unsigned hier)
+{
+	if (((c->pub.present | c->lost) & ((1u << hier) - 1)) != 0)
+		return;
+	c->pub.remade++;
+	note_changed(s, c);
+}
+
 void pcc_ctr_absent(struct pcc_set *s, struct pcc_ctr *c, unsigned hier)
 {
 	c->pub.present &= ~(1u << hier);
-	if (c->pub.present != 0 || c->dead)
+	if (c->pub.present != 0) {
+		c->lost |= 1u << hier;
+		return;
+	}
+	if (c->dead)
 		return;
 	c->dead = true;
 	ctab_unlink(s, c);
@@ -170,7 +189,8 @@ void pcc_ctr_absent(struct pcc_set *s, struct pcc_ctr *c, unsigned hier)
 
 /*
  * End of a refresh: drop dead containers from vec, then tell the owner:
- * removed for each announced one that died, added for each new one alive.
+ * remade for each announced one made again, removed for each announced one
+ * that died, added for each new one alive.
  * Returns how many it told.
  */
 static int finish(struct pcc_set *s)
@@ -189,6 +209,12 @@ static int finish(struct pcc_set *s)
 	for (c = s->changed; c; c = next) {
 		next = c->chg_next;
 		c->changed = false;
+		if (!c->dead && c->announced) {
+			if (s->ops.remade)
+				s->ops.remade(&c->pub, s->ops.arg);
+			n++;
+			continue;
+		}
 		if (!c->dead) {
 			*tail = c;
 			tail = &c->chg_next;

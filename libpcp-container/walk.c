@@ -99,6 +99,10 @@ static int kid_new(struct pcc_set *s, struct pcc_dnode *d, const char *name,
 		c = pcc_ctr_find(s, s->pathbuf);
 		if (c == NULL && (c = pcc_ctr_new(s, s->pathbuf, &cid)) == NULL)
 			return -ENOMEM;
+		if (c->lost & 1u << d->hier) {
+			c->lost &= ~(1u << d->hier);
+			pcc_ctr_remade(s, c, d->hier);
+		}
 		c->pub.present |= 1u << d->hier;
 		ret_kid->name = c->pub.path + plen + 1;
 		ret_kid->ctr = c;
@@ -206,7 +210,8 @@ out_nomem:
  * Make d's children the n sorted names: drop the kids gone, keep the kids
  * still there, add new ones (their directories are read by the caller).
  * A directory kid listed with another inode than it read is a new directory
- * of the same name: it is kept, marked unscanned, and read by the caller.
+ * of the same name: it is kept, marked unscanned, and read by the caller; a
+ * container kid listed with another inode is the container made again.
  * Returns 0, or -ENOMEM with d still consistent (possibly incomplete).
  */
 static int merge(struct pcc_set *s, struct pcc_dnode *d, const struct dent *names,
@@ -226,14 +231,18 @@ static int merge(struct pcc_set *s, struct pcc_dnode *d, const struct dent *name
 		} else if (c == 0) {
 			if (old[i].dir && old[i].dir->ino != names[j].ino)
 				old[i].dir->scanned = false;
-			kids[k++] = old[i++];
-			j++;
+			if (old[i].ctr && old[i].ino && names[j].ino &&
+			    old[i].ino != names[j].ino)
+				pcc_ctr_remade(s, old[i].ctr, d->hier);
+			kids[k] = old[i++];
+			kids[k++].ino = names[j++].ino;
 		} else {
-			r = kid_new(s, d, names[j++].name, &kids[k]);
+			r = kid_new(s, d, names[j].name, &kids[k]);
 			if (r > 0)
-				k++;
+				kids[k++].ino = names[j].ino;
 			else if (r < 0)
 				rc = r;
+			j++;
 		}
 	}
 	free(old);

@@ -40,6 +40,7 @@ struct pcc_kid {
 	const char *name;		/* last component of dir->path or ctr->pub.path */
 	struct pcc_dnode *dir;
 	struct pcc_ctr *ctr;
+	ino_t ino;			/* a container kid's inode as last listed, 0 unknown */
 };
 
 /* A non-container directory walked in one hierarchy. */
@@ -66,6 +67,7 @@ struct pcc_ctr {
 	bool announced;			/* ops->added has run */
 	bool changed;			/* on s->changed */
 	bool dead;			/* present went to 0: out of the path table */
+	uint32_t lost;			/* hierarchies it went from while alive in others */
 };
 
 struct pcc_set {
@@ -103,6 +105,8 @@ struct pcc_ctr *pcc_ctr_new(struct pcc_set *s, const char *path,
 			    const struct pcc_cid *cid);
 /* gone from hierarchy hier: the last one kills it (queued for finish) */
 void pcc_ctr_absent(struct pcc_set *s, struct pcc_ctr *c, unsigned hier);
+/* its directory in hierarchy hier is a new one: counts pub.remade */
+void pcc_ctr_remade(struct pcc_set *s, struct pcc_ctr *c, unsigned hier);
 
 /* walk.c: scans return 0 or the first hard error (-ENOMEM, -EMFILE...),
  * leaving the trees consistent and asking for a full scan next time. */

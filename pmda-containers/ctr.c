@@ -216,7 +216,7 @@ int ctr_added(struct pcc_container *c, void *arg)
 		return -EINVAL;
 	}
 	cull_active(INDOM_CTR, t->inst);
-	if (byinst_set(t->inst, t) < 0) {
+	if (byinst_set(t->inst, t) < 0 || restarts_added(t->inst) < 0) {
 		pmdaCacheStore(pmda.indom[INDOM_CTR], PMDA_CACHE_HIDE, t->name, NULL);
 		cull_hidden(INDOM_CTR, t->inst);
 		ctr_free(t);
@@ -257,6 +257,18 @@ void ctr_removed(struct pcc_container *c, void *arg)
 	pmda.cache_dirty = 1;
 }
 
+void ctr_remade(struct pcc_container *c, void *arg)
+{
+	struct ctr *t = c->priv;
+
+	(void)arg;
+	if (t == NULL)
+		return;
+	restarts_remade(t->inst);
+	if (pmDebugOptions.appl0)
+		pmNotifyErr(LOG_DEBUG, "container %s made again: %s [%d]", t->path, t->name, t->inst);
+}
+
 /*
  * The container instance inst (name, hidden since its container went) is
  * about to be culled: its number will not come back, a new container of
@@ -266,6 +278,7 @@ void ctr_removed(struct pcc_container *c, void *arg)
 void ctr_culled(int inst, const char *name)
 {
 	names_forget(name);
+	restarts_forget(inst);
 	if (pmDebugOptions.appl0)
 		pmNotifyErr(LOG_DEBUG, "container instance %s [%d] culled", name, inst);
 }

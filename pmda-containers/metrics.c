@@ -33,7 +33,8 @@ enum { NET_NETNS, NET_HOST, NET_SHARED };
 
 enum {
 	INFO_ENGINE, INFO_ID, INFO_NAME, INFO_CGROUP, INFO_IMAGE, INFO_POD,
-	INFO_NAMESPACE, INFO_STATE, INFO_STARTED, INFO_PID, INFO_RUNTIME
+	INFO_NAMESPACE, INFO_STATE, INFO_STARTED, INFO_PID, INFO_RUNTIME,
+	INFO_RESTARTS, INFO_RESTARTS_RECENT
 };
 enum {
 	CTL_CONTAINERS, CTL_FULL_SCANS, CTL_PARTIAL_SCANS, CTL_EVENTS,
@@ -82,6 +83,8 @@ static struct mdef defs[] = {
 	{ CLUSTER_INFO, 8, STR, CTR, DISC, NONE, MK_INFO, INFO_STARTED },
 	{ CLUSTER_INFO, 9, U32, CTR, DISC, NONE, MK_INFO, INFO_PID },
 	{ CLUSTER_INFO, 10, STR, CTR, DISC, NONE, MK_INFO, INFO_RUNTIME },
+	{ CLUSTER_INFO, 11, U32, CTR, CNT, COUNT, MK_INFO, INFO_RESTARTS },
+	{ CLUSTER_INFO, 12, U32, CTR, INST, COUNT, MK_INFO, INFO_RESTARTS_RECENT },
 
 	{ CLUSTER_CPU, 0, U64, CTR, CNT, NS, MK_STAT, PCC_CPU_USAGE },
 	{ CLUSTER_CPU, 1, U64, CTR, CNT, NS, MK_STAT, PCC_CPU_USER },
@@ -315,6 +318,12 @@ static int fetch_info(const struct ctr *t, int what, pmAtomValue *atom)
 		return meta_str(m ? m->started : NULL, atom);
 	case INFO_RUNTIME:
 		return meta_str(pcc_engine_name(m ? m->runtime : t->engine), atom);
+	case INFO_RESTARTS:
+		atom->ul = restarts_total(t->inst);
+		return PMDA_FETCH_STATIC;
+	case INFO_RESTARTS_RECENT:
+		atom->ul = restarts_recent(t->inst);
+		return PMDA_FETCH_STATIC;
 	case INFO_PID:
 		if (m == NULL || m->pid <= 0)
 			return PMDA_FETCH_NOVALUES;

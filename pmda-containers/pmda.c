@@ -32,6 +32,7 @@ struct pmda_state pmda = { .rootfd = -1, .rescan_secs = 60, .scope = CTX_ALL,
 static const struct pcc_set_ops set_ops = {
 	.added = ctr_added,
 	.removed = ctr_removed,
+	.remade = ctr_remade,
 };
 
 static unsigned long long now_ns(void)
@@ -161,7 +162,10 @@ static int containers_setup(void)
 		pmda.budget.max = fd_budget();
 	if ((rc = pcc_netns_table_new(pmda.rootfd, &pmda.budget, &pmda.netns)) < 0)
 		pmNotifyErr(LOG_WARNING, "network namespaces: %s; no container.net metrics", pmErrStr(rc));
-	if ((rc = pcc_engines_new(pmda.rootfd, &pmda.engines)) < 0)
+	if (pmda.no_meta)
+		pmNotifyErr(LOG_INFO, "engine metadata not read (-M): containers named "
+			    "from their cgroup paths");
+	else if ((rc = pcc_engines_new(pmda.rootfd, &pmda.engines)) < 0)
 		pmNotifyErr(LOG_WARNING, "engine metadata: %s; containers named by id", pmErrStr(rc));
 	if ((rc = pcc_set_new(pmda.mounts, &set_ops, pmda.rescan_secs, &pmda.set)) < 0) {
 		pmNotifyErr(LOG_ERR, "container set: %s", pmErrStr(rc));
@@ -283,12 +287,13 @@ static pmLongOptions longopts[] = {
 	{ "rescan", 1, 'r', "SECS", "safety rescan of the cgroup tree every SECS [60, 0: never]" },
 	{ "fd-budget", 1, 'b', "N", "keep at most N cgroup files open [half the fd limit]" },
 	{ "cull", 1, 'c', "SECS", "forget instances gone for SECS [86400, 0: never]" },
+	{ "no-metadata", 0, 'M', NULL, "read no engine files: names and labels from cgroup paths" },
 	PMOPT_HELP,
 	PMDA_OPTIONS_END
 };
 
 static pmdaOptions opts = {
-	.short_options = "b:c:D:d:h:l:r:?",
+	.short_options = "b:c:D:d:h:l:Mr:?",
 	.long_options = longopts,
 };
 
@@ -326,6 +331,9 @@ int main(int argc, char **argv)
 			pmda.cull_secs = strtoul(opts.optarg, &end, 10);
 			if (*end != '\0')
 				opts.errors++;
+			break;
+		case 'M':
+			pmda.no_meta = 1;
 			break;
 		case 'b':
 			pmda.budget.max = strtoul(opts.optarg, &end, 10);

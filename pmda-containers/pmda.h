@@ -84,6 +84,7 @@ struct pmda_state {
 	struct pcc_fdbudget budget;
 	pmInDom indom[NINDOMS];
 	unsigned rescan_secs;
+	int no_meta;			/* -M: no engine metadata read */
 	unsigned long long gen;		/* fetch generation */
 	unsigned long long fetches;
 	unsigned long long fetch_ns;	/* time spent in fetches */
@@ -105,11 +106,19 @@ extern struct pmda_state pmda;
 /* ctr.c: the library set's callbacks and instance bookkeeping */
 int ctr_added(struct pcc_container *c, void *arg);
 void ctr_removed(struct pcc_container *c, void *arg);
+void ctr_remade(struct pcc_container *c, void *arg);
 struct ctr *ctr_lookup(int inst);		/* active container or NULL (an array look-up) */
 struct ctrdev *ctrdev_lookup(int inst);		/* active device instance or NULL */
 void ctr_sample(struct ctr *t, const struct pcc_statset *want);
 void ctr_save_caches(void);
 void ctr_culled(int inst, const char *name);	/* container instance inst is forgotten */
+
+/* restarts.c: restarts per instance number (container.info.restarts*) */
+int restarts_added(int inst);		/* an activation of inst */
+void restarts_remade(int inst);		/* its cgroup made again, inst kept */
+void restarts_forget(int inst);		/* inst culled */
+uint32_t restarts_total(int inst);	/* since the agent started */
+uint32_t restarts_recent(int inst);	/* in the last 15 minutes */
 
 /* cache.c: instance caches copied after each save, restored if cut short */
 void cache_restore(pmInDom indom);	/* before PMDA_CACHE_LOAD */

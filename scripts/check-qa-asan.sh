@@ -1,7 +1,7 @@
 #!/bin/bash
-# check-qa-asan.sh - the pmda QA group (qa/check -g pmda) against an
-# ASan/UBSan build of pmdacontainers: `make check-qa-asan` (part of
-# `make check`) builds build-asan/ and runs this, as root.
+# check-qa-asan.sh - the QA suite (qa/check -g sanity -g pmda -g tools)
+# against an ASan/UBSan build of pmdacontainers: `make check-qa-asan` (part
+# of `make check`) builds build-asan/ and runs this, as root.
 #
 #   scripts/check-qa-asan.sh [LOGDIR]
 #
@@ -59,7 +59,7 @@ asan_running=
 trap 'restore; exit 1' HUP INT QUIT TERM
 install -m 755 "$san" "$pmdadir/pmdacontainers"
 t0=$(date +%s)
-(cd "$top/qa" && ./check -g pmda -x valgrind)
+(cd "$top/qa" && PCC_QA_MAY_INSTALL=1 ./check -g sanity -g pmda -g tools -x valgrind)
 rc=$?
 asan_running=$(san_pids)
 trap - HUP INT QUIT TERM

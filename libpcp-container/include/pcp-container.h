@@ -209,13 +209,17 @@ struct pcc_container {
 	char *name;		/* instance name: sanitized cid.name, else the 12-hex short id, never NULL */
 	uint32_t present;	/* bitmask of mounts->hier indexes where the cgroup exists;
 				 * 0 only in ops->removed */
+	uint32_t remade;	/* times its cgroup was removed and made again under this
+				 * path while the set kept the container (a restart between
+				 * two scans: no removed/added); at most one a restart */
 	void *priv;		/* the owner's per-container state; see pcc_set_ops */
 };
 
 /*
  * Callbacks run at the end of pcc_set_refresh (and removed also from
  * pcc_set_free), once the set is consistent again: first removed for every
- * container gone, then added for every new one.  A container that comes and
+ * container gone (and remade for any made again), then added for every new
+ * one.  A container that comes and
  * goes within one refresh is never announced.  Callbacks must not refresh or
  * free the set.
  */
@@ -227,6 +231,9 @@ struct pcc_set_ops {
 	 * in the set (pcc_set_find does not return it). */
 	void (*removed)(struct pcc_container *c, void *arg);
 	void *arg;
+	/* optional: called when c->remade went up (its cgroup made again under
+	 * the same path while the set kept it: a restart) */
+	void (*remade)(struct pcc_container *c, void *arg);
 };
 
 struct pcc_set_stats {

@@ -187,7 +187,7 @@ static void on_removed(struct pcc_container *c, void *arg)
 	f->removed++;
 }
 
-static const struct pcc_set_ops ops = { on_added, on_removed, &fx };
+static const struct pcc_set_ops ops = { on_added, on_removed, &fx, NULL };
 
 static unsigned hier_bit(const char *mount)
 {

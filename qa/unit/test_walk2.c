@@ -63,6 +63,7 @@ static struct host {
 	size_t others;		/* containers not ours at the first refresh */
 	unsigned watches0;	/* watches then */
 	int added, removed;	/* callbacks, for ours only */
+	int remade;
 	void (*hook)(void);	/* run once from the next added callback */
 } h;
 
@@ -200,7 +201,16 @@ static void on_removed(struct pcc_container *c, void *arg)
 	h.removed += ours(c);
 }
 
-static const struct pcc_set_ops ops = { on_added, on_removed, NULL };
+/* remade says each time the count went up, for a container in the set */
+static void on_remade(struct pcc_container *c, void *arg)
+{
+	(void)arg;
+	ck_assert_ptr_eq(c->priv, c);
+	ck_assert_ptr_eq(pcc_set_find(h.s, c->path), c);
+	h.remade += ours(c);
+}
+
+static const struct pcc_set_ops ops = { on_added, on_removed, NULL, on_remade };
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -607,6 +617,86 @@ SCENARIO(rename_over)
 	expect_clean();
 }
 
+/* The container of kid k: counted made again n times? */
+static void remade_is(int k, uint32_t n)
+{
+	char p[PATH_MAX + 1];
+	struct pcc_container *c;
+
+	p[0] = '/';
+	rel(p + 1, NULL, k);
+	c = pcc_set_find(h.s, p);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_msg(c->remade == n, "%s remade %u, not %u", p, c->remade, n);
+}
+
+/* kid k's inode in the lowest hierarchy */
+static ino_t low_ino(int k)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	size_t i = __builtin_ctz(h.all);
+
+	ck_assert_int_eq(fstatat(hfd(i), rel(p, NULL, k), &st, AT_SYMLINK_NOFOLLOW), 0);
+	return st.st_ino;
+}
+
+/*
+ * Containers restarted between two refreshes, as engines restart them (the
+ * cgroup removed and made again in every hierarchy): kept, not removed and
+ * added, and counted once each, whichever way the scans see it - as a new
+ * inode under a known name, or gone from the lowest hierarchy and back
+ * while the others held it.  Gone from and back in higher hierarchies
+ * only is no restart.  cgroupfs never gives a removed directory's inode
+ * number to the next one; a sysroot on ext4 does: there a directory made
+ * again with its old number cannot be told from one left alone.
+ */
+SCENARIO(restart_between_refreshes)
+{
+	uint32_t low = h.all & -h.all, high = h.all & ~low;
+	ino_t ino[20];
+	int n = 0;
+
+	MK(NULL, 0, 40, h.all);
+	expect(40);
+	for (int k = 0; k < 20; k++)
+		ino[k] = low_ino(k);
+	RM(NULL, 0, 20, false, h.all);
+	MK(NULL, 0, 20, h.all);
+	expect(40);
+	ck_assert_int_eq(h.added, 40);
+	ck_assert_int_eq(h.removed, 0);
+	for (int k = 0; k < 40; k++) {
+		ck_assert(!h.real || k >= 20 || low_ino(k) != ino[k]);
+		remade_is(k, k < 20 && low_ino(k) != ino[k]);
+		n += k < 20 && low_ino(k) != ino[k];
+	}
+	ck_assert_int_eq(h.remade, n);
+	if (high == 0) {
+		expect_clean();
+		return;
+	}
+	/* one scan between removal and making: the lowest first, then the rest */
+	RM(NULL, 20, 30, false, low);
+	expect(40);
+	RM(NULL, 20, 30, false, high);
+	MK(NULL, 20, 30, h.all);
+	expect(40);
+	for (int k = 20; k < 30; k++)
+		remade_is(k, 1);
+	ck_assert_int_eq(h.remade, n + 10);
+	/* the higher ones only */
+	RM(NULL, 30, 40, false, high);
+	expect(40);
+	MK(NULL, 30, 40, high);
+	expect(40);
+	for (int k = 30; k < 40; k++)
+		remade_is(k, 0);
+	ck_assert_int_eq(h.remade, n + 10);
+	ck_assert_int_eq(h.removed, 0);
+	expect_clean();
+}
+
 /* Made while the set announces, after its walk: found by the next refresh. */
 static void late(void)
 {
@@ -715,6 +805,7 @@ static Suite *make_suite(void)
 	ADD(tree, real, events_of_freed_dirs);
 	ADD(tree, real, many_hierarchies);
 	ADD(tree, real, rename_over);
+	ADD(tree, real, restart_between_refreshes);
 	ADD(tree, real, changes_while_announcing);
 	ADD(tree, real, concurrent_churn);
 	suite_add_tcase(s, tree);
