@@ -1,6 +1,6 @@
 /*
  * cull.c - forgetting instances whose container has been gone for longer
- * than the retention (-c, a day by default).
+ * than the retention (-c, an hour by default).
  *
  * A removed container's instances are hidden, not deleted, so that a
  * container that comes back (docker stop/start, a host reboot) gets its

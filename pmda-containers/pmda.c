@@ -27,7 +27,7 @@
 #include "pmda.h"
 
 struct pmda_state pmda = { .rootfd = -1, .rescan_secs = 60, .scope = CTX_ALL,
-			   .cull_secs = 86400 };
+			   .cull_secs = 3600 };
 
 static const struct pcc_set_ops set_ops = {
 	.added = ctr_added,
@@ -286,7 +286,7 @@ static pmLongOptions longopts[] = {
 	PMDAOPT_HELPTEXT,
 	{ "rescan", 1, 'r', "SECS", "safety rescan of the cgroup tree every SECS [60, 0: never]" },
 	{ "fd-budget", 1, 'b', "N", "keep at most N cgroup files open [half the fd limit]" },
-	{ "cull", 1, 'c', "SECS", "forget instances gone for SECS [86400, 0: never]" },
+	{ "cull", 1, 'c', "SECS", "forget instances gone for SECS [3600, 0: never]" },
 	{ "no-metadata", 0, 'M', NULL, "read no engine files: names and labels from cgroup paths" },
 	PMOPT_HELP,
 	PMDA_OPTIONS_END
