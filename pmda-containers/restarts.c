@@ -20,7 +20,10 @@
  * The times of the last RING_MAX restarts are kept per instance that ever
  * restarted (allocated at its first restart); more in the window count as
  * RING_MAX.  The counts live as long as this agent: a restart of the agent
- * is, to clients, a reset like any counter's.
+ * is, to clients, a reset like any counter's.  Kept in a hash table by
+ * instance number, one record per number live or hidden: numbers are never
+ * given out twice, so an array by number would grow with every container
+ * ever seen, and cull.c's forgetting a number frees its record.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,18 +32,20 @@
 
 #include "pmda.h"
 
-#define LIFE_MAX	(1 << 20)	/* as ctr.c's BYINST_MAX: numbers past it are not counted */
 #define RING_MAX	64
 #define WINDOW_SECS	(15 * 60)
+#define NB_MIN		64
 
 struct life {
-	uint32_t adds;		/* activations of the number, 0: never active */
+	int inst;
+	uint32_t adds;		/* activations of the number */
 	uint32_t restarts;	/* since the agent started */
-	uint32_t *ring;		/* CLOCK_MONOTONIC seconds of the last RING_MAX */
+	uint32_t *ring;		/* CLOCK_MONOTONIC seconds of the last RING_MAX, or NULL */
+	struct life *next;	/* hash chain */
 };
 
-static struct life *lives;
-static int nlives;
+static struct life **tab;	/* nb buckets, a power of 2 */
+static size_t nb, n;
 
 static uint32_t now_secs(void)
 {
@@ -50,9 +55,42 @@ static uint32_t now_secs(void)
 	return (uint32_t)ts.tv_sec;
 }
 
-static struct life *life_of(int inst)
+static size_t slot(int inst, size_t nbuckets)
 {
-	return inst >= 0 && inst < nlives ? &lives[inst] : NULL;
+	return ((uint32_t)inst * 2654435761u) & (nbuckets - 1);
+}
+
+static struct life **find(int inst)
+{
+	struct life **l;
+
+	if (nb == 0)
+		return NULL;
+	for (l = &tab[slot(inst, nb)]; *l; l = &(*l)->next)
+		if ((*l)->inst == inst)
+			return l;
+	return NULL;
+}
+
+/* Double the table when it is full; without memory the chains just grow. */
+static void grow(void)
+{
+	size_t m = nb ? 2 * nb : NB_MIN, i;
+	struct life **t, *l, *next;
+
+	if (n < nb)
+		return;
+	if ((t = calloc(m, sizeof(*t))) == NULL)
+		return;
+	for (i = 0; i < nb; i++)
+		for (l = tab[i]; l; l = next) {
+			next = l->next;
+			l->next = t[slot(l->inst, m)];
+			t[slot(l->inst, m)] = l;
+		}
+	free(tab);
+	tab = t;
+	nb = m;
 }
 
 static void restarted(struct life *l)
@@ -67,61 +105,62 @@ static void restarted(struct life *l)
 
 int restarts_added(int inst)
 {
-	struct life *v;
-	int n;
+	struct life **p = find(inst), *l;
 
-	if (inst < 0 || inst >= LIFE_MAX)
+	if (p != NULL) {
+		restarted(*p);
+		(*p)->adds++;
 		return 0;
-	if (inst >= nlives) {
-		n = nlives ? nlives : 64;
-		while (n <= inst)
-			n *= 2;
-		if ((v = realloc(lives, n * sizeof(*v))) == NULL)
-			return -ENOMEM;
-		memset(v + nlives, 0, (n - nlives) * sizeof(*v));
-		lives = v;
-		nlives = n;
 	}
-	if (lives[inst].adds++ > 0)
-		restarted(&lives[inst]);
+	grow();
+	if (nb == 0 || (l = calloc(1, sizeof(*l))) == NULL)
+		return -ENOMEM;
+	l->inst = inst;
+	l->adds = 1;
+	l->next = tab[slot(inst, nb)];
+	tab[slot(inst, nb)] = l;
+	n++;
 	return 0;
 }
 
 void restarts_remade(int inst)
 {
-	struct life *l = life_of(inst);
+	struct life **p = find(inst);
 
-	if (l != NULL && l->adds > 0)
-		restarted(l);
+	if (p != NULL)
+		restarted(*p);
 }
 
-/* The number is no more (culled): a later use of it starts from nothing. */
+/* The number is no more (culled): its record goes. */
 void restarts_forget(int inst)
 {
-	struct life *l = life_of(inst);
+	struct life **p = find(inst), *l;
 
-	if (l != NULL) {
-		free(l->ring);
-		memset(l, 0, sizeof(*l));
-	}
+	if (p == NULL)
+		return;
+	l = *p;
+	*p = l->next;
+	free(l->ring);
+	free(l);
+	n--;
 }
 
 uint32_t restarts_total(int inst)
 {
-	const struct life *l = life_of(inst);
+	struct life **p = find(inst);
 
-	return l != NULL ? l->restarts : 0;
+	return p != NULL ? (*p)->restarts : 0;
 }
 
 uint32_t restarts_recent(int inst)
 {
-	const struct life *l = life_of(inst);
-	uint32_t now = now_secs(), n = 0, i, k;
+	struct life **p = find(inst);
+	uint32_t now = now_secs(), k, i, c = 0;
 
-	if (l == NULL || l->ring == NULL)
+	if (p == NULL || (*p)->ring == NULL)
 		return 0;
-	k = l->restarts < RING_MAX ? l->restarts : RING_MAX;
+	k = (*p)->restarts < RING_MAX ? (*p)->restarts : RING_MAX;
 	for (i = 0; i < k; i++)
-		n += now - l->ring[i] < WINDOW_SECS;
-	return n;
+		c += now - (*p)->ring[i] < WINDOW_SECS;
+	return c;
 }
