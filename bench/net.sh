@@ -1,72 +1,182 @@
 #!/bin/bash
-# bench/net.sh - CPU per fetch of every container's network counters, at 10
-# and 100 network namespaces (real podman containers: pmdaroot, which the
-# pmdalinux row needs, knows podman), three ways, in one run:
+# bench/net.sh - CPU per sweep of every container's network counters, at 10
+# and 100 network namespaces (real podman containers from qa/lab/podman.sh,
+# lo + eth0 each: pmdaroot, which the pmdalinux row needs, knows podman),
+# four ways, in one run:
 #   pmdacontainers  one fetch of container.net.{in,out}.{bytes,packets} for
 #                   all containers (RTM_GETSTATS on sockets kept in each
-#                   namespace); CPU of the PMDA from schedstat
+#                   namespace); CPU of the agent process only (schedstat),
+#                   so its PDU decode/encode is in it, pmcd's share is not
+#   RTM_GETSTATS floor  bench/netfloor: a socket kept in each namespace, one
+#                   RTM_GETSTATS dump (IFLA_STATS_LINK_64) on each received
+#                   to the end: the least any reader must do, the library's
+#                   conversation without the PMDA; CPU of that process
 #   /proc/PID/net/dev  open, read and close it for each container's process:
 #                   what cAdvisor does; CPU of the reading process
 #   pmdalinux --container  one context per container (local:?container=NAME)
 #                   fetching network.interface.{in,out}.{bytes,packets}: what
-#                   PCP offers today; CPU of pmdalinux + pmdaroot (+ pmcd)
-# The containers are removed at the end.  Needs podman + runc
-# (DEPS_WITH_PODMAN=1 scripts/deps.sh); says so and exits 0 without them.
+#                   PCP offers today; CPU of pmdalinux + pmdaroot (not pmcd)
+# PMDA/floor is the issue's target (at most 1.3 at 100 namespaces): the
+# median of the per-round ratios.  Each number is a median over ROUNDS
+# rounds that alternate the four, so load from elsewhere hits all of them.
 #
-# usage: bench/net.sh [N...]     env: BENCH_F fetches per point (default 20)
+# The agent measured is this tree's build ($BUILD/pmdacontainers, or
+# BENCH_AGENT), run by a private pmcd on a unix socket under a name of its
+# own: other trees Install theirs in the system pmcd at any time, and other
+# clients fetch from it.  The pmdalinux row goes through the system pmcd
+# (started if it is not running).  Everything made is removed on exit,
+# whatever happens: the containers (podman.sh down), the private pmcd.
+# Needs podman + runc (DEPS_WITH_PODMAN=1 scripts/deps.sh): without them it
+# says so and exits 0.
+#
+# usage: bench/net.sh [N...]    (root; default: 10 100)
+# env:   BUILD, BENCH_AGENT, BENCH_F (fetches/sweeps per round, 20),
+#        BENCH_ROUNDS (5), BENCH_VERBOSE (each round's numbers on stderr)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 BUILD=${BUILD:-$top/build}
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
+AGENT=${BENCH_AGENT:-$BUILD/pmdacontainers}
 F=${BENCH_F:-20}
+ROUNDS=${BENCH_ROUNDS:-5}
 NS=${*:-"10 100"}
 die() { echo "bench/net: $*" >&2; exit 1; }
+note() { echo "bench/net: $*" >&2; }
 [ "$(id -u)" = 0 ] || die "must run as root"
 if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
-	echo "bench/net: podman/runc not installed (DEPS_WITH_PODMAN=1 scripts/deps.sh): skipped"
+	echo "bench/net: SKIPPED: podman and runc are not installed (DEPS_WITH_PODMAN=1 scripts/deps.sh)"
 	exit 0
 fi
+for b in fetch floor netfloor; do
+	[ -x "$BUILD/bench/$b" ] || die "no $BUILD/bench/$b: make bench"
+done
+[ -x "$AGENT" ] || die "no agent $AGENT: make"
+# shellcheck disable=SC1091
 set +u; . /etc/pcp.env; set -u
 
 export PCC_LAB=/tmp/pcc-lab-bench PCC_LAB_TAG=bench
 lab=$top/qa/lab/podman.sh
-trap '"$lab" down >/dev/null 2>&1' EXIT INT TERM
+ST=$(mktemp -d /tmp/pcc-netbench.XXXXXX)
+PMCD=
+cleanup() {
+	if [ -n "$PMCD" ]; then
+		kill "$PMCD" 2>/dev/null	# it stops its agent
+		wait "$PMCD" 2>/dev/null
+	fi
+	"$lab" down >/dev/null 2>&1 || note "podman.sh down failed: check 'podman ps -a --filter label=pcc-lab=1'"
+	rm -rf "$ST"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
 
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s+=$1} END{printf "%d", s}'; }
-pids_cpu() { local p s=0; for p in "$@"; do s=$((s + $(cpu_ns "$p"))); done; echo $s; }
-pid_of() { local p; for p in $(pgrep -x "$1"); do echo "$p"; return; done; }
+med() { sort -g | awk '{v[NR]=$1} END{if (NR) printf "%s", (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2); else printf "NA"}'; }
 calc() { awk "BEGIN{printf \"%.${2:-1}f\", $1}"; }
+us() { if [ "$1" = NA ]; then echo NA; else calc "$1 / 1000" 1; fi; }	# ns -> us
+per() { if [ "$1" = NA ]; then echo NA; else calc "$1 / 1000 / $2" 2; fi; }	# us per namespace
 
-# us of CPU per sweep by the processes $1 (quoted list) while running cmd...
-measure() {
-	local pids=$1 c0 c1; shift
-	"$@" >/dev/null 2>&1 || die "failed: $*"
-	# shellcheck disable=SC2086 # a list of pids
-	c0=$(pids_cpu $pids)
-	"$@" >/dev/null 2>&1
-	# shellcheck disable=SC2086
-	c1=$(pids_cpu $pids)
-	calc "($c1 - $c0) / $F / 1000"
+# private_pmcd: a pmcd of our own on a unix socket, with pmcd's PMDA and this
+# tree's agent (as pmdanetbench: pmdaproc.sh's Install and Remove signal
+# every process called pmdacontainers); sets PMCD, HOST, PMDA
+private_pmcd() {
+	local d=$ST/pmcd _ i
+	mkdir -p "$d/var/config/pmda/containers"
+	if ! { cp "$PCP_VAR_DIR/pmns/root_pmcd" "$top/pmda-containers/pmns" "$d/" &&
+		cp "$top/pmda-containers/root" "$d/ctr_root" &&
+		(cd "$d" && "$PCP_BINADM_DIR/pmnsmerge" root_pmcd ctr_root root >/dev/null); }; then
+		die "cannot make a PMNS for the private pmcd"
+	fi
+	cp "$AGENT" "$d/pmdanetbench" || die "cannot copy $AGENT"
+	for i in 0 1 2; do echo "2 0 2147483647" >"$d/var/config/pmda/171.$i"; done
+	printf '%s\t2\tdso\tpmcd_init\t%s\n%s\t171\tpipe\tbinary\t%s -d 171 -l %s\n%s\n' \
+		pmcd "$PCP_PMDAS_DIR/pmcd/pmda_pmcd.so" containers \
+		"$d/pmdanetbench" "$d/containers.log" \
+		'[access]
+allow "local:*" : all;
+disallow ":*" : all;' >"$d/pmcd.conf"
+	# no TCP port of ours: -p is required, so one nobody listens on (-i: loopback)
+	PCP_VAR_DIR=$d/var "$PCP_BINADM_DIR/pmcd" -f -A -U root -i 127.0.0.1 \
+		-p $((46000 + RANDOM % 1000)) -s "$d/pmcd.socket" -c "$d/pmcd.conf" \
+		-n "$d/root" -l "$d/pmcd.log" -x "$d/fatal" </dev/null >/dev/null 2>&1 &
+	PMCD=$!
+	HOST=local:$d/pmcd.socket
+	for _ in $(seq 1 50); do
+		PMDA=$(pgrep -x -P "$PMCD" pmdanetbench)
+		[ -n "$PMDA" ] && pmprobe -h "$HOST" container.control.containers >/dev/null 2>&1 && return
+		kill -0 "$PMCD" 2>/dev/null || break
+		sleep 0.2
+	done
+	die "the private pmcd or its agent does not start (see $d/pmcd.log, $d/containers.log)"
 }
 
+# wait_net N: until the agent has network values for N containers' eth0
+wait_net() {
+	local n _
+	for _ in $(seq 1 100); do
+		n=$(pminfo -h "$HOST" -f container.net.in.bytes 2>/dev/null | grep -c '::eth0"')
+		[ "$n" -ge "$1" ] && return 0
+		sleep 0.2
+	done
+	die "the agent reports network values for ${n:-no} containers, not $1"
+}
+
+private_pmcd
+sum=$(sha256sum "$AGENT" | cut -c1-12)
+rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo "?")
 CM=(container.net.in.bytes container.net.in.packets container.net.out.bytes container.net.out.packets)
 LM=(network.interface.in.bytes network.interface.in.packets network.interface.out.bytes network.interface.out.packets)
-echo "network namespaces: podman containers with lo + eth0; $F fetches per point; CPU us per sweep of all containers"
-printf '%-5s %16s %16s %16s %12s %12s\n' N pmdacontainers "/proc/PID/net/dev" "pmdalinux --ctr" "vs procfs" "vs pmdalinux"
+echo "network: podman containers, lo + eth0 each; CPU us per sweep of all containers' counters;"
+echo "medians of $ROUNDS rounds of $F sweeps, each round alternating the four; $(nproc) cpus, Linux $(uname -r)"
+echo "agent measured: $AGENT (sha256 $sum, tree $rev), private pmcd pid $PMCD"
+printf '%-4s %14s %14s %14s %14s %10s %10s %10s\n' N pmdacontainers "RTM_GETSTATS" \
+	"/proc/PID/net" "pmdalinux" "PMDA/floor" "procfs/" "pmdalinux/"
+printf '%-4s %14s %14s %14s %14s %10s %10s %10s\n' "" "" "floor" "dev" "--container" \
+	"(<=1.3)" "PMDA" "PMDA"
 for n in $NS; do
-	"$lab" up "$n" >/dev/null 2>&1 || die "podman.sh up $n failed"
+	"$lab" up "$n" >"$ST/lab.log" 2>&1 || { tail -5 "$ST/lab.log" >&2; die "podman.sh up $n failed"; }
 	list=$PCC_LAB/podman/containers.txt	# name id pid cgroup
-	awk '{print $1}' "$list" >/tmp/pcc-bench-names
-	pids=$(awk '{print $3}' "$list")
-	files=$(for p in $pids; do echo "/proc/$p/net/dev"; done)
-	"$BUILD/bench/fetch" 1 "${CM[@]}" >/dev/null
-	pmda=$(pid_of pmdacontainers); linux=$(pid_of pmdalinux); root=$(pid_of pmdaroot)
-	a=$(measure "$pmda" "$BUILD/bench/fetch" "$F" "${CM[@]}")
-	b=$(echo "$files" | "$BUILD/bench/floor" path "$F" | awk '{printf "%.1f", $3/1000}')
-	c=$(measure "$linux $root" "$BUILD/bench/fetch" -C /tmp/pcc-bench-names "$F" "${LM[@]}")
-	printf '%-5s %16s %16s %16s %11sx %11sx\n' "$(echo "$pids" | wc -w)" "$a" "$b" "$c" \
-		"$(calc "$b / $a" 1)" "$(calc "$c / $a" 1)"
-	printf '      per namespace: %s us (pmdacontainers), %s us (procfs), %s us (pmdalinux)\n' \
-		"$(calc "$a / $n" 2)" "$(calc "$b / $n" 2)" "$(calc "$c / $n" 2)"
+	awk '{print $1}' "$list" >"$ST/names"
+	awk '{print $3}' "$list" >"$ST/pids"
+	awk '{print "/proc/" $3 "/net/dev"}' "$list" >"$ST/files"
+	nctr=$(wc -l <"$list")
+	wait_net "$nctr"
+	"$BUILD/bench/fetch" -h "$HOST" 3 "${CM[@]}" >/dev/null	# interfaces learnt
+	spid=$(cat "${PCP_RUN_DIR:-/run/pcp}/pmcd.pid" 2>/dev/null)
+	linux=$(pgrep -x pmdalinux -P "$(pgrep -x pmdaroot -P "$spid" | head -1),$spid" | head -1)
+	root=$(pgrep -x pmdaroot -P "$spid" | head -1)
+	: >"$ST/pmda"; : >"$ST/floor"; : >"$ST/dev"; : >"$ST/linux"; : >"$ST/ratio"
+	for r in $(seq 1 "$ROUNDS"); do
+		read -r _ vals _ a <<<"$("$BUILD/bench/fetch" -h "$HOST" -p "$PMDA" "$F" "${CM[@]}")"
+		"$BUILD/bench/netfloor" "$F" <"$ST/pids" >"$ST/floor.out" || die "netfloor failed"
+		read -r _ nns nif b <"$ST/floor.out"
+		c=$("$BUILD/bench/floor" path "$F" <"$ST/files" | awk '{print $3}')
+		l=NA
+		if [ -n "$linux" ] && [ -n "$root" ]; then
+			read -r _ _ _ l < <("$BUILD/bench/fetch" -C "$ST/names" -p "$linux,$root" \
+				"$F" "${LM[@]}" 2>/dev/null) || l=NA
+		fi
+		if [ -z "${a:-}" ] || [ -z "${b:-}" ]; then
+			die "round $r: no number (agent gone?)"
+		fi
+		echo "$a" >>"$ST/pmda"; echo "$b" >>"$ST/floor"; echo "$c" >>"$ST/dev"
+		[ "${l:-NA}" != NA ] && echo "$l" >>"$ST/linux"
+		calc "$a / $b" 3 >>"$ST/ratio"
+		echo >>"$ST/ratio"
+		[ -n "${BENCH_VERBOSE:-}" ] && note "N=$n round $r (ns): pmda $a floor $b procfs $c pmdalinux ${l:-NA}"
+	done
+	a=$(med <"$ST/pmda"); b=$(med <"$ST/floor"); c=$(med <"$ST/dev"); l=$(med <"$ST/linux")
+	ratio=$(med <"$ST/ratio")
+	lr=NA
+	[ "$l" != NA ] && lr=$(calc "$l / $a" 1)
+	printf '%-4s %14s %14s %14s %14s %9sx %9sx %9sx\n' "$nctr" "$(us "$a")" "$(us "$b")" \
+		"$(us "$c")" "$(us "$l")" "$(calc "$ratio" 2)" "$(calc "$c / $a" 1)" "$lr"
+	printf '     per namespace, us: %s pmdacontainers, %s floor, %s procfs, %s pmdalinux\n' \
+		"$(per "$a" "$nns")" "$(per "$b" "$nns")" "$(per "$c" "$nns")" "$(per "$l" "$nns")"
+	# the agent reads every container of the host: say so if it read more than ours
+	if [ $((vals / 4)) -ne "$nif" ]; then
+		printf '     NOTE: the agent reported %d interfaces, the floor read %d: the host has other containers\n' \
+			$((vals / 4)) "$nif"
+	fi
+	printf '     PMDA/floor per round: %s\n' "$(tr '\n' ' ' <"$ST/ratio")"
 done
-rm -f /tmp/pcc-bench-names
