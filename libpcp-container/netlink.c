@@ -5,9 +5,12 @@
  *
  * Sockets are libnl's (nl_socket_alloc, nl_connect) and requests are built
  * with libnl (nlmsg_alloc_simple, nlmsg_append, nla_put); the replies are
- * parsed with libnl's nlmsg and nla helpers.  Receiving is our own: one
- * recvmsg loop into a buffer the table keeps, handing each message of the
- * conversation to a parser callback.  Why not nl_recvmsgs(): it mallocs a
+ * parsed with libnl's nlmsg and nla helpers.  Sending and receiving are
+ * our own: one sendto of the request's bytes (nl_send goes through the
+ * socket's callback set and a msghdr, touching two more structures per
+ * namespace on the per-fetch path), then one recvmsg loop into a buffer
+ * the table keeps, handing each message of the conversation to a parser
+ * callback.  Why not nl_recvmsgs(): it mallocs a
  * receive buffer for every datagram, peeks each one first (two recvmsg
  * calls) and copies every message into a fresh nl_msg before the callback
  * sees it; on the per-fetch path that measured 1.8 us per namespace against
@@ -166,19 +169,25 @@ void pcc_nl_close(struct nl_sock *sk)
 /* A message parser: 1 if it passed the message on, 0 if it skipped it, or < 0. */
 typedef int (*msg_fn)(struct nlmsghdr *h, void *arg);
 
-/* Send req under the next sequence number. */
-static int send_req(struct nl_sock *sk, struct pcc_nlbuf *b, struct nl_msg *req)
+/* Send req to the kernel from port under the next sequence number. */
+static int send_req(int fd, uint32_t port, struct pcc_nlbuf *b, struct nl_msg *req)
 {
+	static const struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	struct nlmsghdr *h = nlmsg_hdr(req);
-	int rc;
+	ssize_t n;
 
 	if (++b->seq == 0)
 		b->seq = 1;
 	h->nlmsg_seq = b->seq;
-	h->nlmsg_pid = nl_socket_get_local_port(sk);
+	h->nlmsg_pid = port;
 	h->nlmsg_flags |= NLM_F_REQUEST;
-	rc = nl_send(sk, req);
-	return rc < 0 ? nle_errno(rc) : 0;
+	do
+		n = sendto(fd, h, h->nlmsg_len, 0, (const struct sockaddr *)&kernel,
+			   sizeof(kernel));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)h->nlmsg_len ? 0 : -EIO;
 }
 
 /*
@@ -255,8 +264,8 @@ static int talk(struct nl_sock *sk, struct pcc_nlbuf *b, struct nl_msg *req,
 		msg_fn fn, void *arg)
 {
 	struct pcc_nlconv c = { 0 };
+	int fd = nl_socket_get_fd(sk), rc;
 	ssize_t n;
-	int rc;
 
 	if (b->buf == NULL) {
 		b->buf = malloc(NL_RCVBUF);
@@ -264,13 +273,13 @@ static int talk(struct nl_sock *sk, struct pcc_nlbuf *b, struct nl_msg *req,
 			return -ENOMEM;
 		b->cap = NL_RCVBUF;
 	}
-	rc = send_req(sk, b, req);
+	c.port = nl_socket_get_local_port(sk);
+	rc = send_req(fd, c.port, b, req);
 	if (rc < 0)
 		return rc;
 	c.seq = b->seq;
-	c.port = nl_socket_get_local_port(sk);
 	do {
-		n = recv_one(nl_socket_get_fd(sk), b);
+		n = recv_one(fd, b);
 		if (n < 0)
 			return (int)n;
 		rc = walk(&c, b->buf, (size_t)n, fn, arg);
