@@ -3,7 +3,7 @@
  * what any reader of them must do at least, to compare pmdacontainers
  * against (bench/net.sh).
  *
- * usage: netfloor SWEEPS < pids      (root: setns)
+ * usage: netfloor [-c] SWEEPS < pids      (root: setns)
  *
  * For each process on stdin (one pid a line), once and untimed: enter its
  * network namespace (setns on /proc/PID/ns/net, then back to ours), make a
@@ -12,11 +12,13 @@
  * sweep sends one RTM_GETSTATS dump request (IFLA_STATS_LINK_64, the
  * library's request) on every socket and receives it to NLMSG_DONE, taking
  * each interface's in/out bytes and packets: the library's conversation
- * (libpcp-container/netlink.c) without libnl, the table, the liveness
- * checks, the instances and the PDUs.  The socket is a raw one because
- * libnl adds nothing on this path that costs the kernel or us work: the
- * library too only sends with it and receives with its own recvmsg loop
- * into a 32 KiB buffer, as here.
+ * (libpcp-container/netlink.c: one sendto, a recvmsg loop into a 32 KiB
+ * buffer) without the table, the liveness checks, the instances and the
+ * PDUs.  The socket is a raw one: the library makes its sockets with libnl
+ * (nl_connect), but only the fd and port are used on this path.
+ * -c: between sweeps, 32 MB of memory is written (untimed), as pmcd, the
+ * client and everything else on the host do between two fetches of the
+ * agent: the kernel's data of the namespaces leaves the caches.
  *
  * Prints "netlink <namespaces> <interfaces> <cpu ns per sweep>": process
  * CPU time (CLOCK_PROCESS_CPUTIME_ID) over SWEEPS sweeps, after one
@@ -40,6 +42,7 @@
 #include <linux/rtnetlink.h>
 
 #define RCVBUF	(32u << 10)	/* the library's receive buffer */
+#define SWEEP	(32u << 20)	/* -c: bytes written between sweeps, an L3's worth */
 
 static volatile uint64_t sunk;		/* the counters read, so that reading them stays */
 
@@ -166,11 +169,17 @@ int main(int argc, char **argv)
 	long long t, sum = 0;
 	uint32_t seq = 0;
 	int sweeps, it, home, rc, nif = 0;
-	char *buf;
+	char *buf, *sweep = NULL;
 	long pid;
 
+	if (argc == 3 && strcmp(argv[1], "-c") == 0) {
+		if ((sweep = malloc(SWEEP)) == NULL)
+			return 1;
+		argc--;
+		argv++;
+	}
 	if (argc != 2 || (sweeps = atoi(argv[1])) < 0) {
-		fprintf(stderr, "usage: netfloor SWEEPS < pids\n");
+		fprintf(stderr, "usage: netfloor [-c] SWEEPS < pids\n");
 		return 2;
 	}
 	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -197,6 +206,8 @@ int main(int argc, char **argv)
 	r.ifsm.family = AF_UNSPEC;
 	r.ifsm.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
 	for (it = -1; it < sweeps; it++) {	/* -1: untimed, the kernel's first-dump work */
+		if (sweep != NULL)
+			memset(sweep, it, SWEEP);
 		t = cpu_ns();
 		for (i = 0, nif = 0; i < n; i++) {
 			rc = dump(s[i].fd, &r, ++seq, buf, &sink);
@@ -214,6 +225,7 @@ int main(int argc, char **argv)
 		close(s[i].fd);
 	free(s);
 	free(buf);
+	free(sweep);
 	close(home);
 	sunk = sink;
 	return 0;
