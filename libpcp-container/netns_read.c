@@ -323,6 +323,9 @@ int pcc_ns_read(struct pcc_netns_table *t, struct pcc_ns *ns, uint64_t need)
 			ns->r.ifs = ns->nif ? ns->ifs : NULL;
 		}
 	}
+	/* the usual fetch wants interfaces only: no walk of the counter table */
+	if ((need & ~PCC_NETWANT_IFACES) == 0)
+		return 0;
 	for (f = PCC_PNF_SNMP; f < PCC_PNF_N; f++) {
 		mask = pcc_procnet_mask(f) & need;
 		if (mask == 0)
