@@ -138,7 +138,11 @@ echo "medians of $ROUNDS rounds of $F sweeps, each round alternating the five; $
 echo "agent measured: $AGENT (sha256 $sum, tree $rev), private pmcd pid $PMCD"
 printf '%-4s %14s %14s %14s %14s %14s\n' "" "" "RTM_GETSTATS" "floor, caches" "" "pmdalinux"
 printf '%-4s %14s %14s %14s %14s %14s\n' N pmdacontainers floor flushed "/proc/PID/net" "--container"
+prev=0
 for n in $NS; do
+	# up only adds containers: fewer than the last point needs a new lab
+	[ "$n" -lt "$prev" ] && "$lab" down >/dev/null 2>&1
+	prev=$n
 	"$lab" up "$n" >"$ST/lab.log" 2>&1 || { tail -5 "$ST/lab.log" >&2; die "podman.sh up $n failed"; }
 	list=$PCC_LAB/podman/containers.txt	# name id pid cgroup
 	awk '{print $1}' "$list" >"$ST/names"
