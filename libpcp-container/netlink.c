@@ -158,6 +158,16 @@ int pcc_nl_open(int nsfd, struct nl_sock **ret_sk)
 	return 0;
 }
 
+int pcc_nl_watch_links(struct nl_sock *sk)
+{
+	int rc;
+
+	if (sk == NULL)
+		return -EINVAL;
+	rc = nl_socket_add_membership(sk, RTNLGRP_LINK);
+	return rc < 0 ? nle_errno(rc) : 0;
+}
+
 void pcc_nl_close(struct nl_sock *sk)
 {
 	if (sk != NULL)
@@ -226,8 +236,13 @@ static int walk(struct pcc_nlconv *c, void *buf, size_t len, msg_fn fn, void *ar
 	struct nlmsgerr *e;
 
 	for (h = buf; nlmsg_ok(h, left); h = nlmsg_next(h, &left)) {
-		if (h->nlmsg_seq != c->seq || h->nlmsg_pid != c->port)
-			continue;	/* left from a conversation cut short */
+		if (h->nlmsg_seq != c->seq || h->nlmsg_pid != c->port) {
+			/* a notification (pcc_nl_watch_links), or left from a conversation cut short */
+			if (h->nlmsg_seq == 0 && h->nlmsg_pid == 0 &&
+			    (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK))
+				c->notes++;
+			continue;
+		}
 		switch (h->nlmsg_type) {
 		case NLMSG_DONE:
 			if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
@@ -256,16 +271,77 @@ static int walk(struct pcc_nlconv *c, void *buf, size_t len, msg_fn fn, void *ar
 	return 0;
 }
 
+/* Messages that are no conversation's: only counted (notifications) by walk. */
+static int skip_msg(struct nlmsghdr *h, void *arg)
+{
+	(void)h;
+	(void)arg;
+	return 0;
+}
+
+/*
+ * Read and drop whatever is queued on fd (notifications, the rest of a
+ * conversation that failed), counting the notifications in b->notes.
+ */
+static void drain(int fd, struct pcc_nlbuf *b)
+{
+	struct pcc_nlconv c = { .seq = b->seq, .port = UINT32_MAX };
+	ssize_t n;
+
+	while ((n = recv_one(fd, b)) != -EAGAIN) {
+		if (n == -ENOBUFS)
+			c.notes++;
+		else if (n < 0 && n != -EMSGSIZE)
+			break;
+		else if (n > 0)
+			walk(&c, b->buf, (size_t)n, skip_msg, NULL);
+	}
+	b->notes += c.notes;
+}
+
 /*
  * Send req and read its replies, handing each datagram to walk with fn.
  * Returns the number of messages fn passed on, or -errno.
  */
+static int converse(int fd, uint32_t port, struct pcc_nlbuf *b, struct nl_msg *req,
+		    msg_fn fn, void *arg)
+{
+	struct pcc_nlconv c = { .port = port };
+	ssize_t n;
+	int rc;
+
+	rc = send_req(fd, port, b, req);
+	if (rc < 0)
+		return rc;
+	c.seq = b->seq;
+	do {
+		n = recv_one(fd, b);
+		if (n == -ENOBUFS) {	/* notifications were dropped: the reply still comes */
+			c.notes++;
+			continue;
+		}
+		if (n < 0) {
+			b->notes += c.notes;
+			return (int)n;
+		}
+		rc = walk(&c, b->buf, (size_t)n, fn, arg);
+	} while (rc == 0);
+	b->notes += c.notes;
+	if (rc < 0)
+		return rc;
+	return c.err < 0 ? c.err : c.count;
+}
+
+/*
+ * converse, once more if the kernel could not answer for want of room
+ * (-ENOBUFS: a watched socket's queue full of notifications, which the
+ * kernel takes before our request) once the queue is drained.
+ */
 static int talk(struct nl_sock *sk, struct pcc_nlbuf *b, struct nl_msg *req,
 		msg_fn fn, void *arg)
 {
-	struct pcc_nlconv c = { 0 };
 	int fd = nl_socket_get_fd(sk), rc;
-	ssize_t n;
+	uint32_t port = nl_socket_get_local_port(sk);
 
 	if (b->buf == NULL) {
 		b->buf = malloc(NL_RCVBUF);
@@ -273,20 +349,12 @@ static int talk(struct nl_sock *sk, struct pcc_nlbuf *b, struct nl_msg *req,
 			return -ENOMEM;
 		b->cap = NL_RCVBUF;
 	}
-	c.port = nl_socket_get_local_port(sk);
-	rc = send_req(fd, c.port, b, req);
-	if (rc < 0)
+	rc = converse(fd, port, b, req, fn, arg);
+	if (rc != -ENOBUFS && rc != -EBUSY)
 		return rc;
-	c.seq = b->seq;
-	do {
-		n = recv_one(fd, b);
-		if (n < 0)
-			return (int)n;
-		rc = walk(&c, b->buf, (size_t)n, fn, arg);
-	} while (rc == 0);
-	if (rc < 0)
-		return rc;
-	return c.err < 0 ? c.err : c.count;
+	drain(fd, b);
+	b->notes++;	/* what was dropped is not known */
+	return converse(fd, port, b, req, fn, arg);
 }
 
 /* ------------------------------------------------------------------ stats */
