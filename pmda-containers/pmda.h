@@ -153,8 +153,11 @@ int metrics_fetch(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *atom);
  */
 int metrics_fast(pmID pmid, const void **ret_def);
 int metrics_fast_value(const void *def, const struct ctr *t, pmAtomValue *atom);
+/* The same for the numbers per interface (container.net.{in,out}.*): f's value. */
+int metrics_fast_if(pmID pmid, const void **ret_def);
+int metrics_fast_if_value(const void *def, const struct ctrif *f, pmAtomValue *atom);
 
-/* fetch.c: the fetch result, built directly for per-container numbers */
+/* fetch.c: the fetch result, built directly for per-container and per-interface numbers */
 void fetch_init(pmdaInterface *dp);
 int fetch_values(int numpmid, pmID *pmids, pmResult **resp, pmdaExt *ext);
 void fetch_done(pmResult *res);
