@@ -173,8 +173,8 @@ for n in $NS; do
 		echo "$a" >>"$ST/pmda"; echo "$b" >>"$ST/floor"; echo "$k" >>"$ST/cold"
 		echo "$c" >>"$ST/dev"
 		[ "${l:-NA}" != NA ] && echo "$l" >>"$ST/linux"
-		{ calc "$a / $b" 3; echo; } >>"$ST/ratio"
-		{ calc "$a / $k" 3; echo; } >>"$ST/ratio.cold"
+		{ calc "$a / $b" 2; echo; } >>"$ST/ratio"
+		{ calc "$a / $k" 2; echo; } >>"$ST/ratio.cold"
 		[ -n "${BENCH_VERBOSE:-}" ] &&
 			note "N=$n round $r (ns): pmda $a floor $b cold $k procfs $c pmdalinux ${l:-NA}"
 	done
@@ -186,8 +186,8 @@ for n in $NS; do
 		"$(per "$a" "$nns")" "$(per "$b" "$nns")" "$(per "$k" "$nns")" "$(per "$c" "$nns")" \
 		"$(per "$l" "$nns")"
 	printf '     pmdacontainers / floor: %sx (target <= 1.3; per round: %s)\n' \
-		"$(med <"$ST/ratio")" "$(tr '\n' ' ' <"$ST/ratio" | sed 's/ $//')"
-	printf '     pmdacontainers / floor with caches flushed: %sx\n' "$(med <"$ST/ratio.cold")"
+		"$(calc "$(med <"$ST/ratio")" 2)" "$(tr '\n' ' ' <"$ST/ratio" | sed 's/ $//')"
+	printf '     pmdacontainers / floor with caches flushed: %sx\n' "$(calc "$(med <"$ST/ratio.cold")" 2)"
 	lr=NA
 	[ "$l" != NA ] && lr=$(calc "$l / $a" 1)
 	printf '     /proc/PID/net/dev / pmdacontainers: %sx; pmdalinux / pmdacontainers: %sx\n' \
