@@ -2,7 +2,7 @@
  * fetch.c - a PMAPI client for the benchmarks: look up metrics once, then
  * pmFetch them ITERATIONS times back to back from pmcd on this host.
  *
- * usage: fetch [-C FILE] [-h HOST] [-p PID,...] ITERATIONS METRIC...
+ * usage: fetch [-C FILE] [-h HOST] [-p PID,...] [-e COUNTER] ITERATIONS METRIC...
  * With -C, FILE names one container per line: each gets its own context
  * ("local:?container=NAME", as pminfo --container does), and an iteration
  * fetches in every one of them.  -h: the pmcd to ask (default "local:",
@@ -11,7 +11,10 @@
  * with -p "<cpu ns per fetch>" of the processes PID,... (the agents that
  * answer), from the schedstat of each of their threads, read just before and
  * just after the fetches; the contexts' setup and a first, untimed fetch in
- * each are left out.
+ * each are left out.  With -e (and -p), then "<delta>" of the counter
+ * metric COUNTER (one value, e.g. container.control.events), fetched in
+ * the first context just before and just after the timed fetches: work the
+ * agents did meanwhile for other reasons.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -60,6 +63,24 @@ static long long pids_cpu_ns(const char *pids)
 	return sum;
 }
 
+/* The one value of counter metric id in the current context, or -1. */
+static long long counter(pmID id)
+{
+	pmAtomValue v;
+	pmResult *res;
+	long long n = -1;
+	pmDesc desc;
+
+	if (pmLookupDesc(id, &desc) < 0 || pmFetch(1, &id, &res) < 0)
+		return -1;
+	if (res->vset[0]->numval == 1 &&
+	    pmExtractValue(res->vset[0]->valfmt, &res->vset[0]->vlist[0], desc.type, &v,
+			   PM_TYPE_64) >= 0)
+		n = v.ll;
+	pmFreeResult(res);
+	return n;
+}
+
 /* One context per line of file (a container name each), or host. */
 static int open_contexts(const char *file, const char *host, int **ret_ctxs)
 {
@@ -97,12 +118,14 @@ static int open_contexts(const char *file, const char *host, int **ret_ctxs)
 int main(int argc, char **argv)
 {
 	int iters, n, rc, i, it, c, nctx, values = 0, *ctxs = NULL;
-	const char *cfile = NULL, *host = "local:", *pids = NULL;
+	const char *cfile = NULL, *host = "local:", *pids = NULL, *ename = NULL;
+	long long e0 = -1, e1 = -1;
+	pmID eid = PM_ID_NULL;
 	pmResult *res;
 	pmID *pmids;
 	long long t0, c0 = 0, c1 = 0;
 
-	while ((c = getopt(argc, argv, "+C:h:p:")) != -1) {
+	while ((c = getopt(argc, argv, "+C:h:p:e:")) != -1) {
 		switch (c) {
 		case 'C':
 			cfile = optarg;
@@ -113,6 +136,9 @@ int main(int argc, char **argv)
 		case 'p':
 			pids = optarg;
 			break;
+		case 'e':
+			ename = optarg;
+			break;
 		default:
 			argc = 0;
 		}
@@ -120,13 +146,18 @@ int main(int argc, char **argv)
 	argc -= optind - 1;
 	argv += optind - 1;
 	if (argc < 3) {
-		fprintf(stderr, "usage: fetch [-C FILE] [-h HOST] [-p PID,...] ITERATIONS METRIC...\n");
+		fprintf(stderr, "usage: fetch [-C FILE] [-h HOST] [-p PID,...] [-e COUNTER] "
+			"ITERATIONS METRIC...\n");
 		return 2;
 	}
 	iters = atoi(argv[1]);
 	n = argc - 2;
 	if ((nctx = open_contexts(cfile, host, &ctxs)) <= 0) {
 		fprintf(stderr, "no context: %s\n", pmErrStr(nctx));
+		return 1;
+	}
+	if (ename != NULL && (rc = pmLookupName(1, &ename, &eid)) < 0) {
+		fprintf(stderr, "pmLookupName %s: %s\n", ename, pmErrStr(rc));
 		return 1;
 	}
 	pmids = calloc(n, sizeof(*pmids));
@@ -138,6 +169,10 @@ int main(int argc, char **argv)
 	t0 = wall_ns();
 	for (it = pids != NULL ? -1 : 0; it < iters; it++) {
 		if (it == 0 && pids != NULL) {
+			if (eid != PM_ID_NULL) {
+				pmUseContext(ctxs[0]);
+				e0 = counter(eid);
+			}
 			if ((c0 = pids_cpu_ns(pids)) < 0) {
 				fprintf(stderr, "fetch: no process %s\n", pids);
 				return 1;
@@ -161,9 +196,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fetch: process %s gone\n", pids);
 		return 1;
 	}
+	if (pids != NULL && eid != PM_ID_NULL) {
+		pmUseContext(ctxs[0]);
+		e1 = counter(eid);
+	}
 	printf("%d %d %lld", iters, values, t0);
 	if (pids != NULL)
 		printf(" %lld", iters ? (c1 - c0) / iters : 0);
+	if (pids != NULL && eid != PM_ID_NULL)
+		printf(" %lld", e0 < 0 || e1 < 0 ? -1 : e1 - e0);
 	printf("\n");
 	free(pmids);
 	free(ctxs);

@@ -25,7 +25,10 @@
 # the flushed floor too.  Each number is a median over ROUNDS rounds that
 # alternate the five, so load from elsewhere hits all of them.  The agent
 # reads every container of the host: when it reports more interfaces than
-# the floor reads (other labs' containers), a NOTE says so.
+# the floor reads (other labs' containers), a NOTE says so, and an agent
+# round during which it handled cgroup events (containers coming and going
+# elsewhere) is done again, up to 5 tries, else the cheapest is kept and a
+# NOTE says so.
 #
 # The agent measured is this tree's build ($BUILD/pmdacontainers, or
 # BENCH_AGENT), run by a private pmcd on a unix socket under a name of its
@@ -117,6 +120,31 @@ disallow ":*" : all;' >"$d/pmcd.conf"
 	die "the private pmcd or its agent does not start (see $d/pmcd.log, $d/containers.log)"
 }
 
+# pmda_round: the agent's CPU per fetch over F fetches into a (ns), the values
+# of the last one into vals; a round in which the agent also handled cgroup
+# events (other labs' containers coming and going: their discovery is in its
+# CPU) is done again, 5 tries, else the cheapest is kept and counted in
+# disturbed
+pmda_round() {
+	local try ca cv ev best=
+	for try in 1 2 3 4 5; do
+		read -r _ cv _ ca ev < <("$BUILD/bench/fetch" -h "$HOST" -p "$PMDA" \
+			-e container.control.events "$F" "${CM[@]}")
+		if [ -z "${ca:-}" ]; then
+			a=
+			return
+		fi
+		if [ -z "$best" ] || [ "$ca" -lt "$best" ]; then
+			best=$ca
+			vals=$cv
+		fi
+		[ "${ev:-1}" = 0 ] && break
+		[ "$try" = 5 ] && disturbed=$((disturbed + 1))
+		sleep 0.2
+	done
+	a=$best
+}
+
 # wait_net N: until the agent has network values for N containers' eth0
 wait_net() {
 	local n _
@@ -156,8 +184,9 @@ for n in $NS; do
 	root=$(pgrep -x pmdaroot -P "$spid" | head -1)
 	: >"$ST/pmda"; : >"$ST/floor"; : >"$ST/cold"; : >"$ST/dev"; : >"$ST/linux"
 	: >"$ST/ratio"; : >"$ST/ratio.cold"
+	disturbed=0
 	for r in $(seq 1 "$ROUNDS"); do
-		read -r _ vals _ a <<<"$("$BUILD/bench/fetch" -h "$HOST" -p "$PMDA" "$F" "${CM[@]}")"
+		pmda_round
 		"$BUILD/bench/netfloor" "$F" <"$ST/pids" >"$ST/floor.out" || die "netfloor failed"
 		read -r _ nns nif b <"$ST/floor.out"
 		k=$("$BUILD/bench/netfloor" -c "$F" <"$ST/pids" | awk '{print $4}')
@@ -192,10 +221,18 @@ for n in $NS; do
 	[ "$l" != NA ] && lr=$(calc "$l / $a" 1)
 	printf '     /proc/PID/net/dev / pmdacontainers: %sx; pmdalinux / pmdacontainers: %sx\n' \
 		"$(calc "$c / $a" 1)" "$lr"
-	# the agent reads every container of the host: say so if it read more than ours
-	if [ $((vals / 4)) -ne "$nif" ]; then
-		printf '     NOTE: the agent reported %d interfaces, the floor read %d: other containers on the\n' \
-			$((vals / 4)) "$nif"
-		printf '     host (their discovery and namespace reads are in the agent CPU, not the floor)\n'
+	if [ "$disturbed" -gt 0 ]; then
+		printf '     NOTE: in %d of %d rounds every try had cgroup events from other containers\n' \
+			"$disturbed" "$ROUNDS"
+		printf '     (their discovery is in the agent CPU): the cheapest try was kept\n'
+	fi
+	# the agent reads every container of the host: say so if it had more than ours
+	all=$(pmprobe -h "$HOST" -v container.control.containers | awk '{print $3}')
+	if [ $((vals / 4)) -ne "$nif" ] || [ "${all:-0}" -gt "$nctr" ]; then
+		printf '     NOTE: the agent sees %s containers and reported %d interfaces; ours are %d and\n' \
+			"${all:-?}" $((vals / 4)) "$nctr"
+		printf '     the floor read %d: reading the others (or finding a process in those that have\n' \
+			"$nif"
+		printf '     none, every 8 s each) is in the agent CPU, not in the floor\n'
 	fi
 done
