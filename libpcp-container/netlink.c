@@ -160,10 +160,20 @@ int pcc_nl_open(int nsfd, struct nl_sock **ret_sk)
 
 int pcc_nl_watch_links(struct nl_sock *sk)
 {
-	int rc;
+	int rc, size = NL_RCVBUF;
 
 	if (sk == NULL)
 		return -EINVAL;
+	/*
+	 * Notifications wait in the socket's queue until the next read, so
+	 * its size (libnl asks for 1 MiB, the kernel gives up to twice
+	 * rmem_max) is kernel memory a namespace whose links keep changing
+	 * would hold: 32 KiB (64 with the kernel's doubling) is room for a
+	 * dump's datagram and a few notifications; more overflow, which the
+	 * reads take for a change (-ENOBUFS).
+	 */
+	if (setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0)
+		return -errno;
 	rc = nl_socket_add_membership(sk, RTNLGRP_LINK);
 	return rc < 0 ? nle_errno(rc) : 0;
 }
