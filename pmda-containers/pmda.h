@@ -97,6 +97,8 @@ struct pmda_state {
 	struct pcc_engines *engines;	/* engine metadata reader, NULL if none */
 	struct pcc_netns_table *netns;	/* network namespaces, NULL if unavailable */
 	time_t meta_checked;		/* monotonic seconds of the last sweep */
+	unsigned long long net_ms;	/* monotonic ms at fetch net_ms_gen (net.c) */
+	unsigned long long net_ms_gen;
 };
 
 extern struct pmda_state pmda;
