@@ -144,6 +144,8 @@ static int ns_new(struct pcc_netns_table *t, int nsfd, const struct stat *st, pi
 		/* no privilege (-EPERM), no fd (-EMFILE): read it through procfs */
 		if (rc < 0)
 			pcc_ns_fd_give(t);
+		else
+			ns->watched = pcc_nl_watch_links(ns->sk) == 0;
 	}
 	ns->r.ns_ino = (uint64_t)st->st_ino;
 	t->ns[t->nns++] = ns;

@@ -66,6 +66,8 @@ struct pcc_nlbuf {
 	size_t cap;
 	uint32_t seq;			/* the last sequence number used */
 	struct nl_msg *stats_req;	/* the RTM_GETSTATS request, built once */
+	unsigned notes;			/* link notifications met (or lost) while receiving:
+					 * added to by every conversation, zeroed by the caller */
 };
 
 void pcc_nlbuf_release(struct pcc_nlbuf *b);	/* frees what b holds; b may be reused */
@@ -92,6 +94,15 @@ int pcc_nl_open(int nsfd, struct nl_sock **ret_sk);
 void pcc_nl_close(struct nl_sock *sk);	/* NULL is fine */
 
 /*
+ * pcc_nl_watch_links - have the kernel queue a notification on sk for every
+ * link added, removed or changed (renamed...) in its namespace
+ * (RTNLGRP_LINK); the conversations count those they meet in b->notes
+ * (and one for notifications the kernel had to drop: -ENOBUFS).  Returns
+ * 0 or -errno.
+ */
+int pcc_nl_watch_links(struct nl_sock *sk);
+
+/*
  * Dump RTM_GETSTATS (IFLA_STATS_LINK_64), calling fn per interface.
  * Returns the number of interfaces fn took; -EOPNOTSUPP/-EINVAL on kernels
  * without it; -errno (fn's first error).
@@ -114,6 +125,8 @@ struct pcc_nlconv {
 	uint32_t port;		/* the socket's port id */
 	int count;		/* messages passed to the callback so far (and it took) */
 	int err;		/* the first error, the kernel's or the callback's; 0 if none */
+	unsigned notes;		/* link notifications (RTM_NEWLINK/DELLINK from the
+				 * kernel, sequence 0) met among the messages skipped */
 };
 
 /*
@@ -122,7 +135,8 @@ struct pcc_nlconv {
  * RTM_GETSTATS or RTM_GETLINK conversation: fn for each RTM_NEWSTATS
  * message with IFLA_STATS_LINK_64, or each RTM_NEWLINK message, of
  * conversation c.  Messages of other conversations or types and short ones
- * are skipped, bytes after the last whole message ignored; after an error
+ * are skipped (link notifications among them counted in c->notes), bytes
+ * after the last whole message ignored; after an error
  * the rest is drained without fn.  Pure: what pcc_nl_stats and
  * pcc_nl_links do with each datagram, for tests and fuzzers.  Returns 1 if
  * the datagram ended the conversation (NLMSG_DONE or NLMSG_ERROR: the
@@ -152,6 +166,7 @@ struct pcc_ns {
 	int fd[PCC_PNF_N];		/* kept /proc/PID/net files, -1 if not kept */
 	int32_t host_nsid;		/* the id the namespace gives the host's, -1 if none/unknown */
 	bool links_stale;		/* names and peers to be learnt at the next read */
+	bool watched;			/* sk gets the namespace's link notifications */
 	unsigned relearn;		/* reads of the interfaces until they are learnt anyway */
 	uint64_t round;			/* the table round r belongs to */
 	uint64_t got;			/* PCC_NETWANT() bits read in that round */

@@ -508,6 +508,21 @@ int metrics_fast_value(const void *def, const struct ctr *t, pmAtomValue *atom)
 	return fetch_stat(t, def, atom);
 }
 
+int metrics_fast_if(pmID pmid, const void **ret_def)
+{
+	const struct mdef *d = lookup(pmid);
+
+	if (d == NULL || d->indom != INDOM_NETIF || d->kind != MK_NETIF)
+		return -1;
+	*ret_def = d;
+	return d->type;
+}
+
+int metrics_fast_if_value(const void *def, const struct ctrif *f, pmAtomValue *atom)
+{
+	return fetch_netif(f, def, atom);
+}
+
 int metrics_fetch(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *atom)
 {
 	const struct mdef *d = mdesc->m_user;

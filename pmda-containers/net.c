@@ -49,21 +49,33 @@ static unsigned long long now_ms(void)
 }
 
 /*
+ * The time of this fetch, read once for all its containers: a host with a
+ * thousand containers that have no process (yet) would otherwise ask for
+ * it a thousand times per fetch, for each one's retry time.
+ */
+static unsigned long long fetch_ms(void)
+{
+	if (pmda.net_ms_gen != pmda.gen) {
+		pmda.net_ms_gen = pmda.gen;
+		pmda.net_ms = now_ms();
+	}
+	return pmda.net_ms;
+}
+
+/*
  * Attach t to the namespace of one of its processes; quiet if it has none.
  * Finding a process searches the container's cgroups (some 20 system calls
  * per hierarchy), so a container that has none is tried again only after
  * NET_RETRY_MIN_MS, doubling up to NET_RETRY_MAX_MS: a thousand empty
  * container cgroups would otherwise cost each network fetch 100 ms.
  */
-static void net_attach(struct ctr *t)
+static void net_attach(struct ctr *t, unsigned long long now)
 {
-	unsigned long long now;
 	pid_t pid;
 	int rc;
 
 	if (pmda.netns == NULL || t->netm != NULL)
 		return;
-	now = now_ms();
 	if (now < t->net_retry_ms)
 		return;
 	rc = pcc_cgroup_pid(pmda.mounts, t->path, &pid);
@@ -87,7 +99,7 @@ static void net_attach(struct ctr *t)
 
 void net_added(struct ctr *t)
 {
-	net_attach(t);
+	net_attach(t, now_ms());
 }
 
 void net_removed(struct ctr *t)
@@ -151,7 +163,7 @@ void net_sample(struct ctr *t, uint64_t want)
 	t->net_gen = pmda.gen;
 	t->netr = NULL;
 	if (t->netm == NULL)
-		net_attach(t);
+		net_attach(t, fetch_ms());
 	if (t->netm == NULL)
 		return;
 	rc = pcc_netns_read(t->netm, want, &t->netr);
@@ -160,7 +172,7 @@ void net_sample(struct ctr *t, uint64_t want)
 		pcc_netns_detach(t->netm);
 		t->netm = NULL;
 		t->net_retry_ms = 0;
-		net_attach(t);
+		net_attach(t, fetch_ms());
 		if (t->netm == NULL)
 			return;
 		rc = pcc_netns_read(t->netm, want, &t->netr);

@@ -99,6 +99,8 @@ struct pmda_state {
 	struct pcc_netns_table *netns;	/* network namespaces, NULL if unavailable */
 	time_t meta_checked;		/* monotonic seconds of the last sweep */
 	unsigned cull_secs;		/* forget instances hidden this long, 0 never (-c) */
+	unsigned long long net_ms;	/* monotonic ms at fetch net_ms_gen (net.c) */
+	unsigned long long net_ms_gen;
 };
 
 extern struct pmda_state pmda;
@@ -174,8 +176,11 @@ int metrics_fetch(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *atom);
  */
 int metrics_fast(pmID pmid, const void **ret_def);
 int metrics_fast_value(const void *def, const struct ctr *t, pmAtomValue *atom);
+/* The same for the numbers per interface (container.net.{in,out}.*): f's value. */
+int metrics_fast_if(pmID pmid, const void **ret_def);
+int metrics_fast_if_value(const void *def, const struct ctrif *f, pmAtomValue *atom);
 
-/* fetch.c: the fetch result, built directly for per-container numbers */
+/* fetch.c: the fetch result, built directly for per-container and per-interface numbers */
 void fetch_init(pmdaInterface *dp);
 int fetch_values(int numpmid, pmID *pmids, pmResult **resp, pmdaExt *ext);
 void fetch_done(pmResult *res);

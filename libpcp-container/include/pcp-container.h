@@ -862,9 +862,12 @@ void pcc_netns_detach(struct pcc_netns_member *m);
  * pcc_netns_read - the reading of m's namespace in this round: its
  * interfaces if want has PCC_NETWANT_IFACES, the protocol counters whose
  * PCC_NETWANT() bits are in want.  The first member of a namespace read in
- * a round reads the kernel (one RTM_GETSTATS dump; RTM_GETLINK too when the
- * set of interfaces changed, and every 64th read, to learn names and host
- * peers; one pread per /proc/PID/net file the wanted counters are in);
+ * a round reads the kernel (one RTM_GETSTATS dump; RTM_GETLINK too, to
+ * learn names and host peers, when the set of interfaces changed or the
+ * kernel notified a link change in the namespace since the last read, and
+ * every 1024th read for renames on the host side (64th where the socket
+ * could not subscribe to the notifications); one pread per /proc/PID/net
+ * file the wanted counters are in);
  * other members, and later reads in the round wanting nothing more, cost
  * nothing.  Returns the flags and *ret_reading, borrowed until the next
  * pcc_netns_table_refresh or until the namespace is closed; for a
