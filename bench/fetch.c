@@ -6,6 +6,8 @@
  * With -C, FILE names one container per line: each gets its own context
  * ("local:?container=NAME", as pminfo --container does), and an iteration
  * fetches in every one of them.
+ * The host is $PCP_HOST if set (a private pmcd: "local:/path/pmcd.socket"),
+ * else "local:".
  * Prints "<fetches> <values in the last fetch> <wall ns per fetch>".
  */
 #include <stdio.h>
@@ -23,16 +25,16 @@ static long long wall_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* One context per line of file (a container name each), or "local:". */
-static int open_contexts(const char *file, int **ret_ctxs)
+/* One context per line of file (a container name each), or one of host. */
+static int open_contexts(const char *host, const char *file, int **ret_ctxs)
 {
-	char line[512], spec[600];
+	char line[512], spec[1200];
 	int *ctxs = NULL, n = 0, rc;
 	FILE *f;
 
 	if (file == NULL) {
 		ctxs = malloc(sizeof(int));
-		if ((ctxs[0] = pmNewContext(PM_CONTEXT_HOST, "local:")) < 0)
+		if ((ctxs[0] = pmNewContext(PM_CONTEXT_HOST, host)) < 0)
 			return ctxs[0];
 		*ret_ctxs = ctxs;
 		return 1;
@@ -43,7 +45,7 @@ static int open_contexts(const char *file, int **ret_ctxs)
 		line[strcspn(line, "\n")] = '\0';
 		if (line[0] == '\0')
 			continue;
-		snprintf(spec, sizeof(spec), "local:?container=%s", line);
+		snprintf(spec, sizeof(spec), "%s?container=%s", host, line);
 		if ((rc = pmNewContext(PM_CONTEXT_HOST, spec)) < 0) {
 			fprintf(stderr, "pmNewContext %s: %s\n", spec, pmErrStr(rc));
 			fclose(f);
@@ -60,7 +62,7 @@ static int open_contexts(const char *file, int **ret_ctxs)
 int main(int argc, char **argv)
 {
 	int iters, n, rc, i, it, c, nctx, values = 0, *ctxs = NULL;
-	const char *cfile = NULL;
+	const char *cfile = NULL, *host = getenv("PCP_HOST");
 	pmResult *res;
 	pmID *pmids;
 	long long t0;
@@ -76,7 +78,9 @@ int main(int argc, char **argv)
 	}
 	iters = atoi(argv[1]);
 	n = argc - 2;
-	if ((nctx = open_contexts(cfile, &ctxs)) <= 0) {
+	if (host == NULL || host[0] == '\0')
+		host = "local:";
+	if ((nctx = open_contexts(host, cfile, &ctxs)) <= 0) {
 		fprintf(stderr, "no context: %s\n", pmErrStr(nctx));
 		return 1;
 	}

@@ -6,9 +6,11 @@
  * the files it would read for the statistics named are printed, one host
  * path a line.
  *
- * usage: files WHAT < cgroup-paths
+ * usage: files [-t] WHAT < cgroup-paths
  *   WHAT  a comma list of: cpu, memory, io, pids (the statistics behind
  *         container.cpu.*, memory.*, io.*, pids.*), psi, cpu.usage (alone)
+ *   -t    print "mount<TAB>rel" (the hierarchy's mount point, and the file
+ *         below it as the PMDA opens it from the mount's fd)
  * Prints nothing for a cgroup that has gone.
  */
 #include <stdio.h>
@@ -48,8 +50,7 @@ static int parse_what(char *what, struct pcc_statset *ret)
 
 static void print_file(const char *mount, const char *rel, void *arg)
 {
-	(void)arg;
-	printf("%s/%s\n", mount, rel);
+	printf("%s%c%s\n", mount, *(const int *)arg ? '\t' : '/', rel);
 }
 
 int main(int argc, char **argv)
@@ -61,10 +62,10 @@ int main(int argc, char **argv)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	int root;
+	int root, tab = argc == 3 && strcmp(argv[1], "-t") == 0;
 
-	if (argc != 2 || parse_what(argv[1], &want) < 0) {
-		fprintf(stderr, "usage: files cpu,memory,io,pids,psi,cpu.usage < cgroup-paths\n");
+	if (argc != 2 + tab || parse_what(argv[1 + tab], &want) < 0) {
+		fprintf(stderr, "usage: files [-t] cpu,memory,io,pids,psi,cpu.usage < cgroup-paths\n");
 		return 2;
 	}
 	if ((root = pcc_sysroot_open(NULL)) < 0 || pcc_mounts_load(root, &m) < 0) {
@@ -77,7 +78,7 @@ int main(int argc, char **argv)
 		if (len == 0 || pcc_acct_new(m, line, NULL, &a) < 0)
 			continue;
 		if (pcc_acct_read(a, &want, &out) >= 0)
-			pcc_acct_files(a, &want, print_file, NULL);
+			pcc_acct_files(a, &want, print_file, &tab);
 		pcc_acct_free(a);
 	}
 	free(line);

@@ -11,6 +11,11 @@
  *        dir:   open each file's directory once (O_PATH), then
  *               openat(dirfd, name)/read/close each iteration
  *        path:  open/read/close by absolute path each iteration
+ *        mirror: as the PMDA reads them, when its fd budget does not keep
+ *               every file: each line is "K|O<TAB>mount<TAB>rel" (files -t,
+ *               marked by run.sh from the fds the PMDA holds); K is kept
+ *               (pread), O is opened per read as the PMDA opens it:
+ *               openat(the mount's O_PATH fd, rel)/read/close
  * Prints "<mode> <files> <cpu ns per iteration>" (process CPU time, after
  * one untimed iteration).
  */
@@ -22,14 +27,16 @@
 #include <time.h>
 #include <unistd.h>
 
-enum mode { KEPT, COLD, DIR, PATH };
+enum mode { KEPT, COLD, DIR, PATH, MIRROR };
 
 #define SWEEP	(32u << 20)	/* cold: bytes written between iterations, an L3's worth */
 
 struct file {
 	char *path;
-	const char *name;	/* DIR: below dirfd */
-	int fd;			/* KEPT: the file; DIR: its directory (shared) */
+	const char *name;	/* DIR, MIRROR opened: below fd */
+	int fd;			/* KEPT: the file; DIR: its directory (shared);
+				 * MIRROR: the file, or the mount (opened) */
+	enum mode how;		/* MIRROR: KEPT or PATH (opened per read) */
 };
 
 static long long cpu_ns(void)
@@ -59,6 +66,29 @@ static int dir_fd(const char *dir)
 	return tab[i].fd;
 }
 
+/* MIRROR: "K|O<TAB>mount<TAB>rel" into f (path: mount/rel); -1 if malformed */
+static int setup_mirror(struct file *f, const char *line)
+{
+	const char *tab = strchr(line, '\t'), *rel;
+	char *mount;
+
+	if ((line[0] != 'K' && line[0] != 'O') || tab != line + 1 ||
+	    (rel = strchr(tab + 1, '\t')) == NULL)
+		return -1;
+	if ((mount = strndup(tab + 1, rel - tab - 1)) == NULL ||
+	    asprintf(&f->path, "%s/%s", mount, rel + 1) < 0)
+		return -1;
+	f->how = line[0] == 'K' ? KEPT : PATH;
+	if (f->how == KEPT) {
+		f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	} else {
+		f->fd = dir_fd(mount);
+		f->name = f->path + strlen(mount) + 1;
+	}
+	free(mount);
+	return 0;
+}
+
 static void setup(struct file *f, enum mode mode)
 {
 	char *slash;
@@ -78,6 +108,8 @@ static void read_one(const struct file *f, enum mode mode, char *buf, size_t len
 {
 	int fd;
 
+	if (mode == MIRROR)
+		mode = f->how == KEPT ? KEPT : DIR;	/* DIR: openat(f->fd, f->name) */
 	switch (mode) {
 	case KEPT:
 	case COLD:
@@ -113,12 +145,13 @@ int main(int argc, char **argv)
 	ssize_t len;
 
 	if (argc != 3 || (strcmp(argv[1], "kept") && strcmp(argv[1], "cold") &&
-			  strcmp(argv[1], "dir") && strcmp(argv[1], "path"))) {
-		fprintf(stderr, "usage: floor kept|cold|dir|path ITERATIONS < files\n");
+			  strcmp(argv[1], "dir") && strcmp(argv[1], "path") &&
+			  strcmp(argv[1], "mirror"))) {
+		fprintf(stderr, "usage: floor kept|cold|dir|path|mirror ITERATIONS < files\n");
 		return 2;
 	}
 	mode = argv[1][0] == 'k' ? KEPT : argv[1][0] == 'c' ? COLD :
-	       argv[1][0] == 'd' ? DIR : PATH;
+	       argv[1][0] == 'd' ? DIR : argv[1][0] == 'm' ? MIRROR : PATH;
 	if (mode == COLD && (sweep = malloc(SWEEP)) == NULL)
 		return 1;
 	iters = atoi(argv[2]);
@@ -126,7 +159,17 @@ int main(int argc, char **argv)
 		if (line[len - 1] == '\n')
 			line[len - 1] = '\0';
 		files = realloc(files, (n + 1) * sizeof(*files));
-		if (files == NULL || (files[n].path = strdup(line)) == NULL)
+		if (files == NULL)
+			return 1;
+		files[n].fd = -1;
+		if (mode == MIRROR) {
+			if (setup_mirror(&files[n++], line) < 0) {
+				fprintf(stderr, "floor: not K|O<TAB>mount<TAB>rel: %s\n", line);
+				return 2;
+			}
+			continue;
+		}
+		if ((files[n].path = strdup(line)) == NULL)
 			return 1;
 		setup(&files[n++], mode);
 	}
