@@ -316,6 +316,14 @@ echo "   pmdacontainers / pread floor with caches flushed between passes: $(calc
 	"($(minmax < "$TMP/ratio.proc") over rounds, pmdaproc's best fetch of 3 a round; target >= 5)"
 [ "$proc_us" != NA ] && echo "   pmdaproc / pmdacontainers, pmdaproc's mean fetch: $(med < "$TMP/ratio.procmean")x" \
 	"($(minmax < "$TMP/ratio.procmean"))"
+# what pmdaproc answers: a cgroup of each hierarchy (the host's slices too)
+# per instance; PCP 6.0.3 has been seen to read every file and answer no
+# values for some of its metrics on a hybrid host
+if [ "$proc_us" != NA ]; then
+	# shellcheck disable=SC2086
+	pv=$(for m in $PROC_METRICS; do echo "$m=$("$BUILD/bench/fetch" 1 "$m" | awk '{print $2}')"; done | tr '\n' ' ')
+	echo "   values pmdaproc answers per metric: $pv"
+fi
 echo "   files read per full fetch: $rd1 (floor list: $nfiles), opened (no kept fd): $op1"
 # the host's other containers come and go: list the files behind cpu.usage again
 pminfo -f container.info.cgroup | sed -n 's/.* value "\(.*\)"$/\1/p' |
