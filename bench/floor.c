@@ -17,7 +17,8 @@
  *               (pread), O is opened per read as the PMDA opens it:
  *               openat(the mount's O_PATH fd, rel)/read/close
  * Prints "<mode> <files> <cpu ns per iteration>" (process CPU time, after
- * one untimed iteration).
+ * one untimed iteration); mirror adds how many of the O files opened then
+ * (the list is made once: the host's own containers come and go).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -104,7 +105,8 @@ static void setup(struct file *f, enum mode mode)
 	}
 }
 
-static void read_one(const struct file *f, enum mode mode, char *buf, size_t len)
+/* Returns 1 if the file was opened for this read (and read), else 0. */
+static int read_one(const struct file *f, enum mode mode, char *buf, size_t len)
 {
 	int fd;
 
@@ -116,7 +118,7 @@ static void read_one(const struct file *f, enum mode mode, char *buf, size_t len
 		/* a cgroup removed meanwhile (the host's other containers) fails: ignored */
 		if (f->fd >= 0)
 			(void)!pread(f->fd, buf, len, 0);
-		return;
+		return 0;
 	case DIR:
 		fd = f->fd >= 0 ? openat(f->fd, f->name, O_RDONLY | O_CLOEXEC) : -1;
 		break;
@@ -124,12 +126,13 @@ static void read_one(const struct file *f, enum mode mode, char *buf, size_t len
 		fd = open(f->path, O_RDONLY | O_CLOEXEC);
 		break;
 	default:
-		return;
+		return 0;
 	}
 	if (fd < 0)
-		return;
+		return 0;
 	(void)!read(fd, buf, len);
 	close(fd);
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -137,7 +140,7 @@ int main(int argc, char **argv)
 	static char buf[65536];
 	struct file *files = NULL;
 	char *line = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0, i, opened = 0;
 	int iters, it;
 	enum mode mode;
 	long long t, sum = 0;
@@ -175,7 +178,7 @@ int main(int argc, char **argv)
 	}
 	free(line);
 	for (i = 0; i < n; i++)		/* untimed: the first read allocates seq buffers */
-		read_one(&files[i], mode, buf, sizeof(buf));
+		opened += read_one(&files[i], mode, buf, sizeof(buf));
 	for (it = 0; it < iters; it++) {
 		if (sweep != NULL)
 			memset(sweep, it, SWEEP);
@@ -184,7 +187,10 @@ int main(int argc, char **argv)
 			read_one(&files[i], mode, buf, sizeof(buf));
 		sum += cpu_ns() - t;
 	}
-	printf("%s %zu %lld\n", argv[1], n, iters ? sum / iters : 0);
+	printf("%s %zu %lld", argv[1], n, iters ? sum / iters : 0);
+	if (mode == MIRROR)
+		printf(" %zu", opened);
+	printf("\n");
 	free(sweep);
 	return 0;
 }

@@ -11,6 +11,9 @@
 #       openat from kept directory fds, open by path) and against pmdaproc
 #       fetching its cgroup.{cpuacct,memory,blkio} metrics; and a fetch of
 #       container.cpu.usage alone, which must read one file per container.
+#       The floors read what the PMDA reads per fetch once it runs: not the
+#       setting files (limits, shares) it keeps until inotify reports a
+#       write (bench/files -a lists those too).
 #       The target ratio is against the floor that keeps an fd exactly where
 #       the PMDA holds one (read from /proc/PID/fd after its fetches) and
 #       opens the rest per read as the PMDA does (openat from the hierarchy's
@@ -213,7 +216,8 @@ proc_cost() {
 }
 # mirror_list: $TMP/files.t marked K (the running PMDA holds an fd of it) or
 # O (it opens it per read), for floor mirror, into $TMP/files.m; prints the
-# O count, or nothing if the PMDA holds no cgroup file (just replaced)
+# O count (with files of containers gone since the list was made), or
+# nothing if the PMDA holds no cgroup file (just replaced)
 mirror_list() {
 	local p
 	p=$(pid_of pmdacontainers)
@@ -259,7 +263,10 @@ for r in $(seq 1 "$ROUNDS"); do
 	pmda_measure "$F" "${CMETRICS[@]}"
 	read -r pb pm < <(proc_cost 3)
 	nunkept=$(mirror_list) m=NA
-	[ -n "$nunkept" ] && m=$(floor_cost mirror "$F" "$TMP/files.m")
+	if [ -n "$nunkept" ]; then
+		read -r m nunkept < <("$BUILD/bench/floor" mirror "$F" < "$TMP/files.m" |
+			awk '{printf "%.1f %d\n", $3 / 1000, $4}')
+	fi
 	k=$(floor_cost kept "$F" "$TMP/files")
 	num "$COST" >> "$TMP/pmda"
 	[ "$m" != NA ] && echo "$m" >> "$TMP/mirror" && echo "$nunkept" >> "$TMP/unkept"
