@@ -195,21 +195,22 @@ static int make_watches(struct pcc_acct *a)
 {
 	const struct acct_layout *l = a->lay;
 	struct acct_cache *c = &a->cache;
-	unsigned i, j, n = 0;
+	uint32_t hiers = 0;
+	unsigned i, n = 0;
 
 	if (l->ncache == 0 || l->ncache > 64 || acct_settings_open(a->plan) < 0)
 		return 0;
-	c->watch = calloc(l->nfile, sizeof(*c->watch));
+	for (i = 0; i < l->nfile; i++)
+		if (acct_is_setting(l->file[i].def))
+			hiers |= 1u << a->file[i].hier;
+	c->watch = calloc(__builtin_popcount(hiers), sizeof(*c->watch));
 	c->cval = calloc(l->ncache, sizeof(*c->cval));
 	if (c->watch == NULL || c->cval == NULL)
 		return -ENOMEM;
 	for (i = 0; i < l->nfile; i++) {
-		if (!acct_is_setting(l->file[i].def))
+		if (!((hiers >> a->file[i].hier) & 1))
 			continue;
-		for (j = 0; j < n && c->watch[j].hier != a->file[i].hier; j++)
-			;
-		if (j < n)
-			continue;
+		hiers &= ~(1u << a->file[i].hier);	/* one watch a hierarchy */
 		c->watch[n].wd = -1;
 		c->watch[n].hier = a->file[i].hier;
 		c->watch[n].dir = a->file[i].dir;
