@@ -29,6 +29,16 @@
 #       them) made no difference beyond the noise on the 2-CPU VM this was
 #       written on (17000 files, 0/30/200 ms gaps), and the floor with its
 #       caches flushed between passes is printed as well.
+#       In turns (bench/pair): F fetches of the PMDA and F passes of the
+#       mirrored floor taken one and one, each pass right after a fetch and
+#       each fetch right after a pass.  The same reads take twice the cycles
+#       from one second to the next on that VM, and the floor's back-to-back
+#       passes keep the kernel's data of the files in the caches as no
+#       agent answering pmcd can (on a quiet machine the same floor cost
+#       13 ms in a row and 18 ms in turns); in turns both meet the same
+#       machine.  It leans a little to the PMDA: its fetch comes right after
+#       a pass over the same cgroups, a pass after a fetch and pmcd's and
+#       the client's handling of its result.  Both ratios are printed.
 #   N2  CPU per fetch, files opened per fetch, fds held and file kinds kept,
 #       VmRSS, the kernel memory the kept fds hold (their number times the
 #       per-fd cost bench/kmem measures on the same kind of files), that
@@ -36,7 +46,10 @@
 #       NEW (100) containers made (seen by the next fetch? inotify events,
 #       scans, CPU) and removed again.
 # Each measurement is a median over ROUNDS rounds that alternate the PMDA
-# and the floors, so that load from elsewhere on the machine hits both; a
+# and the floors, so that load from elsewhere on the machine hits both, and
+# each starts after one untimed fetch or pass (the floors had one: a first
+# read allocates the seq_file buffers; the PMDA has one too since this was
+# written down, so that it is not timed cold after pmdaproc's fetches); a
 # round in which another client fetched from the PMDA, or the PMDA was
 # replaced (other trees install theirs), is done again.
 #
@@ -62,7 +75,7 @@ T0=$(date +%s)
 die() { echo "bench: $*" >&2; exit 1; }
 note() { echo "bench: [$(( $(date +%s) - T0 ))s] $*" >&2; }
 [ "$(id -u)" = 0 ] || die "must run as root"
-for b in fetch floor files kmem; do [ -x "$BUILD/bench/$b" ] || die "no $BUILD/bench/$b: make bench"; done
+for b in fetch floor files kmem pair; do [ -x "$BUILD/bench/$b" ] || die "no $BUILD/bench/$b: make bench"; done
 # shellcheck disable=SC1091
 set +u; . /etc/pcp.env; set -u
 pmprobe -v hinv.ncpu 2>/dev/null | grep -q ' 1 ' || die "pmcd is not running"
@@ -160,6 +173,9 @@ pmda_round() {
 	local f=$1 c0 c1 n0 n1 r0 r1 o0 o1 p; shift
 	ensure_ours
 	p=$PMDA
+	# untimed, as the floors' first pass is: neither is timed right after
+	# the other's passes or pmdaproc's fetches have taken the caches
+	"$BUILD/bench/fetch" 1 "$@" >/dev/null || { echo lost; return; }
 	read -r n0 r0 o0 < <(ctl fetches files_read files_opened | tr '\n' ' ')
 	c0=$(cpu_ns "$p")
 	"$BUILD/bench/fetch" "$f" "$@" >/dev/null || { echo lost; return; }
@@ -227,6 +243,19 @@ mirror_list() {
 		{k = ($1 "/" $2) in kept ? "K" : "O"; if (k == "O") o++; print k "\t" $0 > out}
 		END {print o + 0}' held="$TMP/held" out="$TMP/files.m" "$TMP/held" "$TMP/files.t"
 }
+# pair_ratio F: the PMDA's fetches and the mirrored floor's passes in turns
+# (bench/pair), F of each: "PMDA_US FLOOR_US", or nothing if another
+# client fetched meanwhile or the PMDA was replaced
+pair_ratio() {
+	local p n0 n1 out
+	p=$(pid_of pmdacontainers)
+	n0=$(ctl1 fetches)
+	out=$("$BUILD/bench/pair" "$p" "$1" "$TMP/files.m" "${CMETRICS[@]}") || return
+	n1=$(ctl1 fetches)
+	[ "$(pid_of pmdacontainers)" = "$p" ] && [ "$n0" != NA ] && [ "$n1" != NA ] &&
+		[ $((n1 - n0)) -eq $(($1 + 2)) ] || return
+	awk '{printf "%.1f %.1f\n", $1 / 1000, $2 / 1000}' <<< "$out"
+}
 # minmax: "MIN-MAX" of the numbers on stdin
 minmax() { sort -g | awk 'NR == 1 {a = $1} {b = $1} END {printf "%s-%s", a, b}'; }
 num() { echo "${1#<}"; }	# the number in "<N"
@@ -248,9 +277,14 @@ mkcgroups 1 "$N1"
 wait_for "$N1"
 "$BUILD/bench/fetch" 3 "${CMETRICS[@]}" >/dev/null	# readers made, fds kept
 ctrs=$(ctl1 containers)
-pminfo -f container.info.cgroup | sed -n 's/.* value "\(.*\)"$/\1/p' > "$TMP/cgroups"
-"$BUILD/bench/files" cpu,memory,io,pids < "$TMP/cgroups" > "$TMP/files"
-"$BUILD/bench/files" -t cpu,memory,io,pids < "$TMP/cgroups" > "$TMP/files.t"
+# lists: the files a full fetch reads now, for the floors (made again each
+# round: the host's own containers come and go)
+lists() {
+	pminfo -f container.info.cgroup | sed -n 's/.* value "\(.*\)"$/\1/p' > "$TMP/cgroups"
+	"$BUILD/bench/files" cpu,memory,io,pids < "$TMP/cgroups" > "$TMP/files"
+	"$BUILD/bench/files" -t cpu,memory,io,pids < "$TMP/cgroups" > "$TMP/files.t"
+}
+lists
 "$BUILD/bench/files" cpu.usage < "$TMP/cgroups" > "$TMP/files.usage"
 nfiles=$(wc -l < "$TMP/files")
 nusage=$(wc -l < "$TMP/files.usage")
@@ -258,8 +292,10 @@ note "measuring at $N1"
 : > "$TMP/pmda"; : > "$TMP/kept"; : > "$TMP/cold"; : > "$TMP/dir"; : > "$TMP/path"
 : > "$TMP/proc"; : > "$TMP/ratio"; : > "$TMP/usage"
 : > "$TMP/mirror"; : > "$TMP/ratio.kept"; : > "$TMP/proc.mean"; : > "$TMP/ratio.proc"
-: > "$TMP/ratio.procmean"; : > "$TMP/unkept"
+: > "$TMP/ratio.procmean"; : > "$TMP/unkept"; : > "$TMP/ratio.pair"; : > "$TMP/pair.pmda"
+: > "$TMP/pair.floor"
 for r in $(seq 1 "$ROUNDS"); do
+	[ "$r" -gt 1 ] && lists
 	pmda_measure "$F" "${CMETRICS[@]}"
 	read -r pb pm < <(proc_cost 3)
 	nunkept=$(mirror_list) m=NA
@@ -268,6 +304,11 @@ for r in $(seq 1 "$ROUNDS"); do
 			awk '{printf "%.1f %d\n", $3 / 1000, $4}')
 	fi
 	k=$(floor_cost kept "$F" "$TMP/files")
+	if [ "$m" != NA ] && read -r pp pf < <(pair_ratio "$F"); then
+		echo "$pp" >> "$TMP/pair.pmda"
+		echo "$pf" >> "$TMP/pair.floor"
+		calc "$pp / $pf" 3 >> "$TMP/ratio.pair"
+	fi
 	num "$COST" >> "$TMP/pmda"
 	[ "$m" != NA ] && echo "$m" >> "$TMP/mirror" && echo "$nunkept" >> "$TMP/unkept"
 	echo "$k" >> "$TMP/kept"
@@ -288,9 +329,11 @@ for r in $(seq 1 "$ROUNDS"); do
 	rdu=$READS
 	[ -n "${BENCH_VERBOSE:-}" ] && note "round $r: pmda $(tail -1 "$TMP/pmda") (opened $op1)" \
 		"mirror $m (O $nunkept) kept $k cold $(tail -1 "$TMP/cold") dir $(tail -1 "$TMP/dir")" \
-		"path $(tail -1 "$TMP/path") pmdaproc $pb (mean $pm)"
+		"path $(tail -1 "$TMP/path") pmdaproc $pb (mean $pm)" \
+		"in turns: pmda $(tail -1 "$TMP/pair.pmda") floor $(tail -1 "$TMP/pair.floor")"
 done
 
+nfiles=$(wc -l < "$TMP/files")	# the last round's list
 pmda_us=$(med < "$TMP/pmda"); kept_us=$(med < "$TMP/kept"); dir_us=$(med < "$TMP/dir")
 path_us=$(med < "$TMP/path"); proc_us=$(med < "$TMP/proc"); ratio=$(med < "$TMP/ratio")
 usage_us=$(med < "$TMP/usage"); cold_us=$(med < "$TMP/cold"); mirror_us=$(med < "$TMP/mirror")
@@ -317,6 +360,8 @@ printf '%-58s %12s %12s\n' "this host: pmdacontainers" "$pmda_us" "$(per "$pmda_
 printf '%-58s %12s %12s\n' "this host: pmdacontainers, container.cpu.usage alone" "$usage_us" "$(per "$usage_us")"
 echo "   pmdacontainers / pread floor: ${ratio}x ($(minmax < "$TMP/ratio") over rounds; target <= 1.3)"
 echo "      the floor keeping an fd where the PMDA keeps one: $unkept files opened per pass (fd budget)"
+[ -s "$TMP/ratio.pair" ] && echo "   the same, a fetch and a pass in turns (bench/pair): $(med < "$TMP/ratio.pair")x" \
+	"($(minmax < "$TMP/ratio.pair") over rounds; PMDA $(med < "$TMP/pair.pmda") us, floor $(med < "$TMP/pair.floor") us)"
 echo "   pmdacontainers / pread floor, every fd kept: $(med < "$TMP/ratio.kept")x ($(minmax < "$TMP/ratio.kept"))"
 echo "   pmdacontainers / pread floor with caches flushed between passes: $(calc "$pmda_us / $cold_us" 2)x"
 [ "$proc_us" != NA ] && echo "   pmdaproc / pmdacontainers:    $(med < "$TMP/ratio.proc")x" \
