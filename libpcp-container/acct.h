@@ -168,6 +168,7 @@ struct pcc_acct_plan {
 	int ifd;			/* inotify fd of the settings watches, -1 if none */
 	struct acct_watch **wtab;	/* live watches by wd, chained; nwtab a power of 2 */
 	size_t nwtab, nwatch;
+	size_t maxwatch;		/* at most this many: half the kernel's per-user limit */
 	unsigned settings_gen;		/* bumped when events were lost: every cache is stale */
 };
 

@@ -27,6 +27,11 @@
  * the watch, and the reader adds it again before it next reads its
  * settings.  The kernel hands out wds cyclically, so an event of a watch
  * removed here is not taken for a newer watch's.
+ *
+ * Watches are counted per user by the kernel (fs.inotify.max_user_watches,
+ * 8192 before Linux 5.11), and the container set's discovery needs some of
+ * the same user's: the readers take at most half of the limit, and those
+ * that find none left read their settings every time.
  */
 #include <errno.h>
 #include <limits.h>
@@ -40,11 +45,28 @@
 
 #define WTAB_MIN	64
 #define WATCH_MASK	(IN_MODIFY | IN_ONLYDIR)
+#define WATCHES_DEFAULT	8192	/* the limit before Linux 5.11, if it cannot be read */
+
+/* Half the kernel's per-user limit of inotify watches. */
+static size_t max_watches(void)
+{
+	unsigned long v = WATCHES_DEFAULT;
+	FILE *f = fopen("/proc/sys/fs/inotify/max_user_watches", "re");
+
+	if (f != NULL) {
+		if (fscanf(f, "%lu", &v) != 1)
+			v = WATCHES_DEFAULT;
+		fclose(f);
+	}
+	return v / 2;
+}
 
 int acct_settings_open(struct pcc_acct_plan *p)
 {
 	if (p->ifd >= 0)
 		return 0;
+	if (p->maxwatch == 0)
+		p->maxwatch = max_watches();
 	if (p->wtab == NULL) {
 		if ((p->wtab = calloc(WTAB_MIN, sizeof(*p->wtab))) == NULL)
 			return -ENOMEM;
@@ -120,6 +142,8 @@ int acct_watch_add(struct pcc_acct_plan *p, struct acct_watch *w, int dirfd, con
 
 	if (p->ifd < 0 || w->wd >= 0)
 		return p->ifd < 0 ? -EBADF : 0;
+	if (p->nwatch >= p->maxwatch)
+		return -ENOSPC;		/* the rest are discovery's */
 	/* the directory as the reader opens its files: below the hierarchy's fd */
 	if (snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dirfd, rel) >= (int)sizeof(path))
 		return -ENAMETOOLONG;

@@ -3,7 +3,8 @@
  * what limits, shares and weights say until a write in their cgroup's
  * directory (inotify, drained by pcc_fdbudget_sync) or a lost event; a
  * directory removed and made again is watched again; a second reader of
- * one directory reads every time; pcc_acct_files leaves kept files out.
+ * one directory, or one past its share of the kernel's watches, reads
+ * every time; pcc_acct_files leaves kept files out.
  * Fixture trees are copied to /tmp and written there.
  */
 #include <errno.h>
@@ -201,6 +202,29 @@ START_TEST(second_reader)
 }
 END_TEST
 
+/* Past its share of the kernel's watches a reader reads its settings every time. */
+START_TEST(watch_limit)
+{
+	struct pcc_statset want = just(PCC_PIDS_LIMIT, PCC_MEM_LIMIT);
+	struct pcc_sample out = { 0 };
+	struct pcc_acct *a = NULL;
+	struct fx x;
+
+	fx_open(&x, "tree-v1", 64);
+	x.budget.watch_settings = true;
+	ck_assert_int_eq(pcc_acct_new(x.m, "/docker/" ID_A, &x.budget, &a), 0);
+	ck_assert_uint_gt(x.budget.plan->maxwatch, 0);
+	x.budget.plan->maxwatch = 1;	/* room for one of its watches, not all */
+	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 2);
+	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 2);
+	ck_assert_uint_eq(reads(a), 4);
+	ck_assert_uint_eq(x.budget.plan->nwatch, 0);	/* the one it had, given back */
+	pcc_acct_free(a);
+	pcc_sample_release(&out);
+	fx_close(&x);
+}
+END_TEST
+
 static void count_file(const char *mount, const char *rel, void *arg)
 {
 	(void)mount;
@@ -244,6 +268,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, not_watching);
 	tcase_add_test(tc, removed_and_back);
 	tcase_add_test(tc, second_reader);
+	tcase_add_test(tc, watch_limit);
 	tcase_add_test(tc, files_listed);
 	suite_add_tcase(s, tc);
 	return s;
