@@ -5,8 +5,8 @@
  * usage: fetch [-C FILE] [-h HOST] [-p PID,...] [-e COUNTER] ITERATIONS METRIC...
  * With -C, FILE names one container per line: each gets its own context
  * ("local:?container=NAME", as pminfo --container does), and an iteration
- * fetches in every one of them.  -h: the pmcd to ask (default "local:",
- * e.g. "local:/path/to/pmcd.socket" for a private one).
+ * fetches in every one of them.  -h: the pmcd to ask (default $PCP_HOST if
+ * set, else "local:"; e.g. "local:/path/to/pmcd.socket" for a private one).
  * Prints "<fetches> <values in the last fetch> <wall ns per fetch>", and
  * with -p "<cpu ns per fetch>" of the processes PID,... (the agents that
  * answer), from the schedstat of each of their threads, read just before and
@@ -118,7 +118,7 @@ static int open_contexts(const char *file, const char *host, int **ret_ctxs)
 int main(int argc, char **argv)
 {
 	int iters, n, rc, i, it, c, nctx, values = 0, *ctxs = NULL;
-	const char *cfile = NULL, *host = "local:", *pids = NULL, *ename = NULL;
+	const char *cfile = NULL, *host = getenv("PCP_HOST"), *pids = NULL, *ename = NULL;
 	long long e0 = -1, e1 = -1;
 	pmID eid = PM_ID_NULL;
 	pmResult *res;
@@ -152,6 +152,8 @@ int main(int argc, char **argv)
 	}
 	iters = atoi(argv[1]);
 	n = argc - 2;
+	if (host == NULL || *host == '\0')
+		host = "local:";
 	if ((nctx = open_contexts(cfile, host, &ctxs)) <= 0) {
 		fprintf(stderr, "no context: %s\n", pmErrStr(nctx));
 		return 1;

@@ -4,11 +4,15 @@
  * container.info.cgroup gives them), a reader of the library is made, read
  * once (so files the kernel lacks are found absent, as in the PMDA), and
  * the files it would read for the statistics named are printed, one host
- * path a line.
+ * path a line.  As in the PMDA, the reader's budget watches setting files
+ * (limits, shares, weight), so they are not read again until written and
+ * are left out; -a lists them too (what a reader without watches reads).
  *
- * usage: files WHAT < cgroup-paths
+ * usage: files [-a] [-t] WHAT < cgroup-paths
  *   WHAT  a comma list of: cpu, memory, io, pids (the statistics behind
  *         container.cpu.*, memory.*, io.*, pids.*), psi, cpu.usage (alone)
+ *   -t    print "mount<TAB>rel" (the hierarchy's mount point, and the file
+ *         below it as the PMDA opens it from the mount's fd)
  * Prints nothing for a cgroup that has gone.
  */
 #include <stdio.h>
@@ -48,8 +52,7 @@ static int parse_what(char *what, struct pcc_statset *ret)
 
 static void print_file(const char *mount, const char *rel, void *arg)
 {
-	(void)arg;
-	printf("%s/%s\n", mount, rel);
+	printf("%s%c%s\n", mount, *(const int *)arg ? '\t' : '/', rel);
 }
 
 int main(int argc, char **argv)
@@ -61,10 +64,19 @@ int main(int argc, char **argv)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	int root;
+	struct pcc_fdbudget budget = { .max = 0, .watch_settings = true };
+	int root, tab = 0;
 
+	for (; argc > 2 && argv[1][0] == '-'; argc--, argv++) {
+		if (strcmp(argv[1], "-t") == 0)
+			tab = 1;
+		else if (strcmp(argv[1], "-a") == 0)
+			budget.watch_settings = false;
+		else
+			break;
+	}
 	if (argc != 2 || parse_what(argv[1], &want) < 0) {
-		fprintf(stderr, "usage: files cpu,memory,io,pids,psi,cpu.usage < cgroup-paths\n");
+		fprintf(stderr, "usage: files [-a] [-t] cpu,memory,io,pids,psi,cpu.usage < cgroup-paths\n");
 		return 2;
 	}
 	if ((root = pcc_sysroot_open(NULL)) < 0 || pcc_mounts_load(root, &m) < 0) {
@@ -74,10 +86,10 @@ int main(int argc, char **argv)
 	while ((len = getline(&line, &cap, stdin)) > 0) {
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
-		if (len == 0 || pcc_acct_new(m, line, NULL, &a) < 0)
+		if (len == 0 || pcc_acct_new(m, line, &budget, &a) < 0)
 			continue;
 		if (pcc_acct_read(a, &want, &out) >= 0)
-			pcc_acct_files(a, &want, print_file, NULL);
+			pcc_acct_files(a, &want, print_file, &tab);
 		pcc_acct_free(a);
 	}
 	free(line);

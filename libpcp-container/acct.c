@@ -37,7 +37,11 @@
  *    after 1, 3, 7... and at most ACCT_RECHECK reads: an engine makes a
  *    container's cgroup one hierarchy after the other, and a reader made
  *    between two of them must not go without memory metrics for 32
- *    fetches (at 5000 containers made in a burst, a quarter did).
+ *    fetches (at 5000 containers made in a burst, a quarter did);
+ *  - with a budget that watches settings, a setting file's values are taken
+ *    from the cache only while it is fresh, which it becomes once the
+ *    reader's watches are in place, before the files are read
+ *    (acct_settings.c says why and what makes it stale).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -81,6 +85,7 @@ struct pcc_acct {
 	char *own_buf;
 	size_t own_cap;
 	struct pcc_acct_counters cnt;
+	struct acct_cache cache;	/* setting files' values, with a watching budget */
 };
 
 static inline void statset_del(struct pcc_statset *s, enum pcc_stat st)
@@ -182,6 +187,40 @@ static int make_files(struct pcc_acct *a)
 	return 0;
 }
 
+/*
+ * A watch per hierarchy with setting files, if the plan can watch (its
+ * inotify fd made by the first such reader); without one, no cache.
+ */
+static int make_watches(struct pcc_acct *a)
+{
+	const struct acct_layout *l = a->lay;
+	struct acct_cache *c = &a->cache;
+	uint32_t hiers = 0;
+	unsigned i, n = 0;
+
+	if (l->ncache == 0 || l->ncache > 64 || acct_settings_open(a->plan) < 0)
+		return 0;
+	for (i = 0; i < l->nfile; i++)
+		if (acct_is_setting(l->file[i].def))
+			hiers |= 1u << a->file[i].hier;
+	c->watch = calloc(__builtin_popcount(hiers), sizeof(*c->watch));
+	c->cval = calloc(l->ncache, sizeof(*c->cval));
+	if (c->watch == NULL || c->cval == NULL)
+		return -ENOMEM;
+	for (i = 0; i < l->nfile; i++) {
+		if (!((hiers >> a->file[i].hier) & 1))
+			continue;
+		hiers &= ~(1u << a->file[i].hier);	/* one watch a hierarchy */
+		c->watch[n].wd = -1;
+		c->watch[n].hier = a->file[i].hier;
+		c->watch[n].dir = a->file[i].dir;
+		c->watch[n].fresh = &c->fresh;
+		n++;
+	}
+	c->nwatch = (uint8_t)n;
+	return 0;
+}
+
 int pcc_acct_new(const struct pcc_mounts *m, const char *path,
 		 struct pcc_fdbudget *budget, struct pcc_acct **ret_acct)
 {
@@ -211,6 +250,8 @@ int pcc_acct_new(const struct pcc_mounts *m, const char *path,
 		rc = make_files(a);
 	if (rc == 0)
 		rc = make_paths(a, path);
+	if (rc == 0 && budget != NULL && budget->watch_settings)
+		rc = make_watches(a);
 	if (rc < 0) {
 		pcc_acct_free(a);
 		return rc;
@@ -256,6 +297,7 @@ void pcc_acct_free(struct pcc_acct *a)
 		if (a->counted && !a->file[i].absent)
 			acct_plan_users(a->plan, a->file[i].rank, -1);
 	}
+	acct_cache_release(&a->cache, a->plan);
 	if (a->plan != NULL)
 		acct_plan_leave(a->budget);	/* may free the shared layout */
 	acct_layout_free(a->own_lay);
@@ -421,6 +463,7 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 	unsigned i, ok = 0;
 	uint32_t gone_hier = 0;		/* hierarchies where the cgroup is gone */
 	int count = 0, rc;
+	bool keep;			/* setting files from and into cval */
 	ssize_t n;
 	size_t w;
 
@@ -439,12 +482,17 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 	}
 	if (a->missing != 0 && a->recheck-- == 0)
 		a->missing = 0;
+	keep = acct_cache_begin(&a->cache, a->plan, l, a->paths);
 	for (i = 0; i < l->nfile; i++) {
 		const struct acct_lfile *lf = &l->file[i];
 		struct acct_fh *f = &a->file[i];
 
 		if (f->absent || ((a->missing >> f->hier) & 1) || !overlaps(&lf->stats, &need))
 			continue;
+		if (keep && ((a->cache.cached >> i) & 1)) {
+			acct_cache_put(&a->cache, l, i, out);
+			continue;
+		}
 		n = (gone_hier >> f->hier) & 1 ? -ENOENT : fh_read(a, lf->def, f);
 		if (n == -ENOENT) {
 			gone_hier |= 1u << f->hier;
@@ -463,7 +511,11 @@ int pcc_acct_read(struct pcc_acct *a, const struct pcc_statset *want,
 				   &l->slot[lf->first], &l->key[lf->first], lf->n, out);
 		if (rc < 0)
 			return rc;
+		if (keep && acct_is_setting(lf->def))
+			acct_cache_keep(&a->cache, l, i, out);
 	}
+	if (keep && gone_hier != 0)
+		acct_cache_drop(&a->cache, l, gone_hier, out);
 	if (l->swap_v1)
 		swap_v1(out);
 	for (w = 0; w < NWORDS; w++) {
@@ -501,6 +553,8 @@ void pcc_acct_files(const struct pcc_acct *a, const struct pcc_statset *want,
 		f = &a->file[i];
 		if (f->absent || ((a->missing >> f->hier) & 1) || !overlaps(&lf->stats, &need))
 			continue;
+		if (acct_cache_fresh(&a->cache, a->plan) && ((a->cache.cached >> i) & 1))
+			continue;	/* served from the cache: not read */
 		if ((rel = file_path(buf, a->paths + f->dir,
 				     f->use_alt ? lf->def->alt : lf->def->name)) != NULL)
 			fn(l->m->hier[f->hier].mount, rel, arg);

@@ -42,6 +42,13 @@ enum acct_conv {
  */
 #define ACCT_NKIND	32
 
+/*
+ * Files of rank ACCT_RANK_SETTING and up only change when someone writes a
+ * setting (limits, shares, weight): acct_table.c orders them last.  Readers
+ * of a budget with watch_settings keep their values (acct_settings.c).
+ */
+#define ACCT_RANK_SETTING	19
+
 /* One cgroup interface file. */
 struct acct_file {
 	const char *name;	/* below the cgroup's directory */
@@ -99,6 +106,11 @@ int pcc_acct_fill(enum acct_fmt fmt, const char *text, size_t len, unsigned flag
 		  const struct acct_slot *slots, const char *const *keys, unsigned n,
 		  struct pcc_sample *out);
 
+static inline bool acct_is_setting(const struct acct_file *f)
+{
+	return f->rank >= ACCT_RANK_SETTING;
+}
+
 /* One file of a layout. */
 struct acct_lfile {
 	const struct acct_file *def;
@@ -106,6 +118,8 @@ struct acct_lfile {
 	int hier;			/* index into m->hier */
 	unsigned first, n;		/* its slots: slot[first, first + n) */
 	unsigned flags;			/* PCC_KEYED_* for its values */
+	unsigned cfirst;		/* a setting file: its slots' values are a reader's
+					 * cval[cfirst, cfirst + n) */
 };
 
 /*
@@ -120,6 +134,7 @@ struct acct_layout {
 	struct acct_slot *slot;		/* grouped by file */
 	const char **key;		/* per slot: src->key ("" if none), a file's keys one array */
 	bool swap_v1;			/* PCC_MEM_SWAP needs PCC_MEM_USAGE too */
+	unsigned ncache;		/* slots of setting files (a reader's cval[]) */
 };
 
 /* acct_layout_new - the layout of m: 0 and *ret_layout, or -ENOMEM. */
@@ -150,7 +165,76 @@ struct pcc_acct_plan {
 	char *buf;			/* the readers' parse buffer (one thread at a time) */
 	size_t cap;
 	struct acct_layout *layout;	/* the readers' layout (those of its mounts), or NULL */
+	int ifd;			/* inotify fd of the settings watches, -1 if none */
+	struct acct_watch **wtab;	/* live watches by wd, chained; nwtab a power of 2 */
+	size_t nwtab, nwatch;
+	size_t maxwatch;		/* at most this many: half the kernel's per-user limit */
+	unsigned settings_gen;		/* bumped when events were lost: every cache is stale */
 };
+
+/*
+ * A reader's inotify watch on its cgroup directory in one hierarchy that
+ * has setting files (acct_settings.c).  In the plan's table while wd >= 0.
+ */
+struct acct_watch {
+	int wd;				/* -1: none (not added yet, or the kernel dropped it) */
+	uint8_t hier;			/* index into m->hier */
+	uint32_t dir;			/* the reader's directory (offset in its paths) */
+	bool *fresh;			/* the reader's: cleared by an event here */
+	struct acct_watch *next;	/* hash chain */
+};
+
+/*
+ * A reader's kept values of its setting files (acct_settings.c); all zero
+ * (watch NULL) means no cache: every read reads them.
+ */
+struct acct_cache {
+	struct acct_watch *watch;	/* per hierarchy with setting files, nwatch of them */
+	uint64_t *cval;			/* layout->ncache values of setting files, as last read */
+	uint64_t chave;			/* bits of cval that hold a value */
+	uint32_t cached;		/* bits of layout files: setting files served from cval */
+	unsigned sgen;			/* plan->settings_gen when fresh was set */
+	uint8_t nwatch;
+	bool fresh;			/* no write seen in the watched directories since */
+};
+
+static inline bool acct_cache_fresh(const struct acct_cache *c, const struct pcc_acct_plan *p)
+{
+	return c->watch != NULL && c->fresh && c->sgen == p->settings_gen;
+}
+
+/*
+ * Before a read: may setting files be served from c, and what is read be
+ * kept there?  A stale cache is emptied and the watches put in place
+ * first (paths: the reader's directories), so a write after this is an
+ * event; false if one cannot be.
+ */
+bool acct_cache_begin(struct acct_cache *c, struct pcc_acct_plan *p,
+		      const struct acct_layout *l, const char *paths);
+/* Layout file i's kept values into out (those it had). */
+void acct_cache_put(const struct acct_cache *c, const struct acct_layout *l, unsigned i,
+		    struct pcc_sample *out);
+/* Keep file i's values just read into out; one that gave none is not kept. */
+void acct_cache_keep(struct acct_cache *c, const struct acct_layout *l, unsigned i,
+		     const struct pcc_sample *out);
+/* The cgroup is gone from the hierarchies in gone: their kept values leave out, and c is stale. */
+void acct_cache_drop(struct acct_cache *c, const struct acct_layout *l, uint32_t gone,
+		     struct pcc_sample *out);
+/* Remove c's watches and free it (a reader going). */
+void acct_cache_release(struct acct_cache *c, struct pcc_acct_plan *p);
+
+/* The plan's inotify fd, made if missing: 0, or -errno (then no caching). */
+int acct_settings_open(struct pcc_acct_plan *p);
+/* Close it and forget every watch (the last reader has gone). */
+void acct_settings_close(struct pcc_acct_plan *p);
+/*
+ * Watch directory rel below dirfd for writes (IN_MODIFY): 0, -EEXIST if
+ * another reader of the plan watches that directory (only one may cache
+ * from it), or -errno.
+ */
+int acct_watch_add(struct pcc_acct_plan *p, struct acct_watch *w, int dirfd, const char *rel);
+/* Stop watching (NULL-safe for a watch not in place). */
+void acct_watch_del(struct pcc_acct_plan *p, struct acct_watch *w);
 
 /* A reader joins b's plan (made if b has none): 0 or -ENOMEM. */
 int acct_plan_join(struct pcc_fdbudget *b);

@@ -66,6 +66,7 @@ static void find_slots(struct acct_layout *l)
 	for (i = 0; i < l->nfile; i++) {
 		f = &l->file[i];
 		f->first = l->nslot;
+		f->cfirst = l->ncache;
 		for (r = 0; r < pcc_acct_nrows; r++) {
 			src = resolve(l->m, &pcc_acct_rows[r], &h);
 			if (src == NULL || src->file != f->def || h != f->hier)
@@ -83,6 +84,8 @@ static void find_slots(struct acct_layout *l)
 			if (src->conv == CONV_SWAP_V1)
 				l->swap_v1 = true;
 		}
+		if (acct_is_setting(f->def))
+			l->ncache += f->n;
 	}
 }
 

@@ -69,8 +69,11 @@
 
 int acct_plan_join(struct pcc_fdbudget *b)
 {
-	if (b->plan == NULL && (b->plan = calloc(1, sizeof(*b->plan))) == NULL)
-		return -ENOMEM;
+	if (b->plan == NULL) {
+		if ((b->plan = calloc(1, sizeof(*b->plan))) == NULL)
+			return -ENOMEM;
+		b->plan->ifd = -1;
+	}
 	b->plan->readers++;
 	return 0;
 }
@@ -81,6 +84,7 @@ void acct_plan_leave(struct pcc_fdbudget *b)
 
 	if (p == NULL || --p->readers > 0)
 		return;
+	acct_settings_close(p);
 	acct_layout_free(p->layout);
 	free(p->buf);
 	free(p);

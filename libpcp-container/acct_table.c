@@ -30,7 +30,9 @@
  * order in which kinds keep fds when reads do not tell them apart (see
  * acct_plan.c).  Counters and usage first, since they are what every
  * client samples; the pressure files next; files that only change when
- * someone changes a setting (limits, shares, weight) last.  v1 and v2
+ * someone changes a setting (limits, shares, weight) last: from
+ * ACCT_RANK_SETTING on, which readers of a watching budget keep until a
+ * write (acct_settings.c).  v1 and v2
  * files of one statistic are never on one host together, so their
  * relative order does not matter; cpu.stat, shared by both, is v2's cpu
  * counter.

@@ -76,9 +76,12 @@ static void sample_all(const struct pcc_statset *want, int acct, uint64_t netwan
 	size_t i, n = pcc_set_count(pmda.set);
 	struct pcc_container *c;
 	struct ctr *t;
+	int rc;
 
 	if (netwant && pmda.netns)
 		pcc_netns_table_refresh(pmda.netns);
+	if (acct && (rc = pcc_fdbudget_sync(&pmda.budget)) < 0)
+		pmNotifyErr(LOG_WARNING, "settings watches: %s; all read again", pmErrStr(rc));
 	if (pmda.scope != CTX_ALL) {
 		if ((t = ctr_lookup(pmda.scope)) != NULL)
 			sample_one(t, want, acct, netwant);
@@ -160,6 +163,8 @@ static int containers_setup(void)
 		    pcc_layout_name(pmda.mounts->layout), pmda.mounts->nhier);
 	if (pmda.budget.max == 0)
 		pmda.budget.max = fd_budget();
+	/* limits, shares, weight read again only after a write (each fetch syncs) */
+	pmda.budget.watch_settings = true;
 	if ((rc = pcc_netns_table_new(pmda.rootfd, &pmda.budget, &pmda.netns)) < 0)
 		pmNotifyErr(LOG_WARNING, "network namespaces: %s; no container.net metrics", pmErrStr(rc));
 	if (pmda.no_meta)

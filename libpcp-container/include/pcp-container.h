@@ -425,10 +425,27 @@ struct pcc_acct_plan;
 struct pcc_fdbudget {
 	unsigned max;			/* fds the readers may keep open */
 	unsigned held;			/* fds they keep open now, all readers */
+	bool watch_settings;		/* set before the first reader is made: readers
+					 * keep what their setting files say (limits,
+					 * shares, weight) until inotify reports a write
+					 * in their cgroup's directory; the owner calls
+					 * pcc_fdbudget_sync() before each round of reads */
 	struct pcc_acct_plan *plan;	/* the accounting readers' shared state: made by
 					 * the first reader, freed with the last; NULL
 					 * when there is none */
 };
+
+/*
+ * pcc_fdbudget_sync - take in the writes inotify reported since the last
+ * call, for readers of a budget with watch_settings: a reader whose cgroup
+ * directory had one reads its setting files again at its next read (all
+ * readers do after a lost event: a full queue).  Why: the setting files are
+ * 5 of a v1 container's 17 files and a quarter of what a full read costs,
+ * and the kernel changes them only when someone writes them.  Returns the
+ * events taken (0 without watches), -EINVAL for NULL, or -errno of the
+ * inotify read (then every reader reads its settings again).
+ */
+int pcc_fdbudget_sync(struct pcc_fdbudget *b);
 
 /* What the accounting readers do with a budget (pcc_fdbudget_get_stats). */
 struct pcc_fdbudget_stats {
