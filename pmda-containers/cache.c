@@ -27,6 +27,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,22 @@
 #define CACHE_FILE_MAX	(256u << 20)	/* bytes of a cache file we read */
 
 static int copy_err;		/* last copy error logged */
+
+/* buf: $PCP_VAR_DIR/config/pmda/ followed by fmt; -ENOENT without PCP_VAR_DIR */
+int var_path(char *buf, size_t len, const char *fmt, ...)
+{
+	const char *vdir = pmGetOptionalConfig("PCP_VAR_DIR");
+	va_list ap;
+	int n;
+
+	if (vdir == NULL)
+		return -ENOENT;
+	n = pmsprintf(buf, len, "%s/config/pmda/", vdir);
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+	return 0;
+}
 
 static int cache_paths(pmInDom indom, char *file, char *copy, size_t len)
 {

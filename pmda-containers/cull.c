@@ -171,13 +171,7 @@ void cull_active(int idx, int inst)
 
 static int hidden_path(char *buf, size_t len)
 {
-	const char *vdir = pmGetOptionalConfig("PCP_VAR_DIR");
-
-	if (vdir == NULL)
-		return -ENOENT;
-	pmsprintf(buf, len, "%s/config/pmda/containers/%u.hidden", vdir,
-		  pmInDom_domain(pmda.indom[INDOM_CTR]));
-	return 0;
+	return var_path(buf, len, "containers/%u.hidden", pmInDom_domain(pmda.indom[INDOM_CTR]));
 }
 
 /*

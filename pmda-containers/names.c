@@ -38,13 +38,7 @@ static int save_err;		/* last save error logged */
 
 static int names_path(char *buf, size_t len)
 {
-	const char *vdir = pmGetOptionalConfig("PCP_VAR_DIR");
-
-	if (vdir == NULL)
-		return -ENOENT;
-	pmsprintf(buf, len, "%s/config/pmda/%u.names", vdir,
-		  pmInDom_domain(pmda.indom[INDOM_CTR]));
-	return 0;
+	return var_path(buf, len, "%u.names", pmInDom_domain(pmda.indom[INDOM_CTR]));
 }
 
 void names_load(void)

@@ -124,7 +124,9 @@ uint32_t restarts_recent(int inst);	/* in the last 15 minutes */
 
 /* cache.c: instance caches copied after each save, restored if cut short */
 void cache_restore(pmInDom indom);	/* before PMDA_CACHE_LOAD */
-void cache_save(pmInDom indom);		/* PMDA_CACHE_SAVE, then the copy */
+void cache_save(pmInDom indom);
+int var_path(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));		/* under $PCP_VAR_DIR/config/pmda/ */		/* PMDA_CACHE_SAVE, then the copy */
 void cache_cull(pmInDom indom);		/* after culls: the copy less them, save, copy */
 /* the instance numbers in indom's cache file (malloc'd), their count or -errno */
 ssize_t cache_insts(pmInDom indom, int **ret_insts);
