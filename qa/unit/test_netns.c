@@ -494,12 +494,14 @@ START_TEST(budget_spent_reads_procfs)
 	pcc_netns_detach(mb);
 	ck_assert_uint_eq(b.held, 0);
 
-	/* with a socket: the socket and the three counter files */
+	/* with a socket: the socket, the three counter files, and now that there
+	 * is room, the exit watch (the epoll set and mb's pidfd) */
 	fx_reap(pb);
 	pb = fx_spawn(ns_b, NULL);
 	ck_assert_int_eq(pcc_netns_attach(t, pb, &mb), 0);
 	r = read_now(t, mb, PCC_NETWANT_ALL, &flags);
-	ck_assert_uint_eq(b.held, 4);
+	ck_assert_int_ge(mb->pidfd, 0);
+	ck_assert_uint_eq(b.held, 6);
 	ck_assert_uint_eq(r->nif, 2);
 	ck_assert_uint_gt(find_if(r, "pcu-ba")->ifindex, 0);
 	pcc_netns_table_free(t);
@@ -594,7 +596,11 @@ START_TEST(every_fd_cloexec)
 		ck_assert_int_ge(ns->fd[f], 0);
 		ck_assert(cloexec(ns->fd[f]));
 	}
-	ck_assert_uint_eq(b.held, 5);	/* socket, 3 files, host socket */
+	ck_assert_int_ge(t->epfd, 0);
+	ck_assert(cloexec(t->epfd));
+	ck_assert_int_ge(m->pidfd, 0);
+	ck_assert(cloexec(m->pidfd));
+	ck_assert_uint_eq(b.held, 7);	/* socket, 3 files, host socket, epoll set, pidfd */
 	pcc_netns_table_free(t);
 	ck_assert_uint_eq(b.held, 0);
 	fx_reap(pid);
