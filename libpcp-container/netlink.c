@@ -20,6 +20,12 @@
  * (25 us).  The dump request is built once per table; only its sequence
  * number changes.
  *
+ * sendto and recvmsg are called through syscall(2), not libc's wrappers:
+ * those are cancellation points, and in a process that has ever started a
+ * thread (pcc_nl_open does) glibc switches the thread's cancellation type
+ * around each call; at 100 namespaces that was 4% of the agent's CPU per
+ * fetch.  Nothing here is ever cancelled.
+ *
  * Receiving never blocks: the kernel answers a request, and produces each
  * further part of a dump, before the recvmsg that reads it returns, so
  * MSG_DONTWAIT only turns a would-be hang into -EAGAIN.  A conversation cut
@@ -41,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/if_link.h>
@@ -202,8 +209,8 @@ static int send_req(int fd, uint32_t port, struct pcc_nlbuf *b, struct nl_msg *r
 	h->nlmsg_pid = port;
 	h->nlmsg_flags |= NLM_F_REQUEST;
 	do
-		n = sendto(fd, h, h->nlmsg_len, 0, (const struct sockaddr *)&kernel,
-			   sizeof(kernel));
+		n = syscall(SYS_sendto, fd, h, h->nlmsg_len, 0,
+			    (const struct sockaddr *)&kernel, sizeof(kernel));
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -221,7 +228,7 @@ static ssize_t recv_one(int fd, struct pcc_nlbuf *b)
 	ssize_t n;
 
 	do
-		n = recvmsg(fd, &mh, MSG_DONTWAIT);
+		n = syscall(SYS_recvmsg, fd, &mh, MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
