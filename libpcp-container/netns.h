@@ -189,6 +189,8 @@ struct pcc_netns_table {
 	int host_fd;			/* an fd of it, for setns and RTM_GETNSID */
 	struct nl_sock *host_sk;	/* a socket in it, made when a peer is first looked up */
 	uint64_t round;			/* incremented by pcc_netns_table_refresh */
+	int epfd;			/* epoll set of the members' pidfds, -1 until the first */
+	uint64_t polled;		/* the round it was last polled in by a read */
 	size_t nns, nscap;
 	struct pcc_ns **ns;		/* every namespace with members */
 	struct pcc_netns_member *members;	/* every member, a doubly linked list */
@@ -212,6 +214,8 @@ struct pcc_netns_member {
 	unsigned flags;			/* MEMBER_* */
 	uint64_t checked;		/* the round its liveness was last checked in */
 	unsigned verify;		/* checks left until its namespace is verified */
+	int pidfd;			/* in t->epfd: readable once pid has exited; -1 if
+					 * none (no budget left, no pidfd_open): kill(pid, 0) */
 	char nspath[32];		/* "proc/PID/ns/net", below the sysroot */
 	struct pcc_netns_member *prev, *next;
 };

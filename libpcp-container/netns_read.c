@@ -38,9 +38,8 @@
 
 /* ------------------------------------------------------------------ stats */
 
-static int scr_add(uint32_t ifindex, const struct pcc_ifstats *st, void *arg)
+static int scr_add(struct pcc_netns_table *t, uint32_t ifindex, const struct pcc_ifstats *st)
 {
-	struct pcc_netns_table *t = arg;
 	struct pcc_scratch_if *grown;
 
 	if (t->nscr == t->scrcap) {
@@ -58,16 +57,48 @@ static int scr_add(uint32_t ifindex, const struct pcc_ifstats *st, void *arg)
 	return 0;
 }
 
-static bool same_set(const struct pcc_netns_table *t, const struct pcc_ns *ns)
+/*
+ * One dump's interfaces.  While they come in the order of ns->ifs (the
+ * usual case: the set did not change), each one's numbers go straight
+ * there; from the first that does not, all of them go to the table's
+ * scratch list, to be merged by rebuild().  A copy of 200 bytes per
+ * interface fewer, and no second pass, in the steady state.
+ */
+struct dump_arg {
+	struct pcc_netns_table *t;
+	struct pcc_ns *ns;
+	size_t n;		/* interfaces of the dump so far */
+	bool scratch;		/* they are in t->scr, not in ns->ifs */
+};
+
+/* The first n interfaces of ns->ifs (this dump's so far) into the scratch list. */
+static int to_scratch(struct dump_arg *a)
 {
 	size_t i;
+	int rc;
 
-	if (t->nscr != ns->nif)
-		return false;
-	for (i = 0; i < t->nscr; i++)
-		if (t->scr[i].ifindex != ns->ifs[i].ifindex)
-			return false;
-	return true;
+	a->scratch = true;
+	a->t->nscr = 0;
+	for (i = 0; i < a->n; i++)
+		if ((rc = scr_add(a->t, a->ns->ifs[i].ifindex, &a->ns->ifs[i].st)) < 0)
+			return rc;
+	return 0;
+}
+
+static int dump_add(uint32_t ifindex, const struct pcc_ifstats *st, void *arg)
+{
+	struct dump_arg *a = arg;
+	struct pcc_ns *ns = a->ns;
+	int rc;
+
+	if (!a->scratch && a->n < ns->nif && ns->ifs[a->n].ifindex == ifindex) {
+		ns->ifs[a->n++].st = *st;
+		return 0;
+	}
+	if (!a->scratch && (rc = to_scratch(a)) < 0)
+		return rc;
+	a->n++;
+	return scr_add(a->t, ifindex, st);
 }
 
 /* ns->ifs becomes the dumped list, keeping what is known of old interfaces. */
@@ -218,12 +249,11 @@ static int ifaces_procfs(struct pcc_netns_table *t, struct pcc_ns *ns);
 
 static int ifaces_netlink(struct pcc_netns_table *t, struct pcc_ns *ns)
 {
-	size_t i;
+	struct dump_arg a = { t, ns, 0, false };
 	int rc;
 
-	t->nscr = 0;
 	t->nl.notes = 0;
-	rc = pcc_nl_stats(ns->sk, &t->nl, scr_add, t);
+	rc = pcc_nl_stats(ns->sk, &t->nl, dump_add, &a);
 	if (t->nl.notes > 0)
 		ns->links_stale = true;	/* a link was added, removed or renamed */
 	if (rc == -EOPNOTSUPP) {
@@ -234,10 +264,10 @@ static int ifaces_netlink(struct pcc_netns_table *t, struct pcc_ns *ns)
 	}
 	if (rc < 0)
 		return rc;
-	if (same_set(t, ns)) {
-		for (i = 0; i < ns->nif; i++)
-			ns->ifs[i].st = t->scr[i].st;
-	} else {
+	/* fewer than before, the first as before: merged like any change */
+	if (!a.scratch && a.n < ns->nif && (rc = to_scratch(&a)) < 0)
+		return rc;
+	if (a.scratch) {
 		rc = rebuild(t, ns);
 		if (rc < 0)
 			return rc;

@@ -119,37 +119,58 @@ void net_removed(struct ctr *t)
 	t->netm = NULL;
 }
 
-/* Make sure each named interface of t's reading has its instance. */
+/* A new interface instance of t for name; NULL if it cannot be had. */
+static struct ctrif *net_if_new(struct ctr *t, const char *name)
+{
+	struct ctrif *f, **ifs;
+
+	if ((ifs = realloc(t->ifs, (t->nifs + 1) * sizeof(*ifs))) == NULL)
+		return NULL;
+	t->ifs = ifs;
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	f->ctr = t;
+	snprintf(f->ifname, sizeof(f->ifname), "%s", name);
+	if (asprintf(&f->name, "%s::%s", t->name, f->ifname) < 0 || netif_taken(f->name) ||
+	    (f->inst = pmdaCacheStore(pmda.indom[INDOM_NETIF], PMDA_CACHE_ADD, f->name, f)) < 0) {
+		free(f->name);
+		free(f);
+		return NULL;
+	}
+	cull_active(INDOM_NETIF, f->inst);
+	t->ifs[t->nifs++] = f;
+	pmda.cache_dirty = 1;
+	return f;
+}
+
+/*
+ * Each named interface of t's reading to its instance (made if new), which
+ * keeps where its numbers are for this fetch (cur), so that the values
+ * (four or more per interface) are not looked up by name each.  The
+ * reading usually lists the interfaces in the order t first saw them: one
+ * name compared per interface per fetch.
+ */
 static void net_interfaces(struct ctr *t)
 {
 	const struct pcc_netns_reading *r = t->netr;
-	struct ctrif *f, **ifs;
+	struct ctrif *f;
 	size_t i, j;
 
 	for (i = 0; i < r->nif; i++) {
 		if (r->ifs[i].name[0] == '\0')
 			continue;	/* not learnt yet */
-		for (j = 0; j < t->nifs; j++)
-			if (strcmp(t->ifs[j]->ifname, r->ifs[i].name) == 0)
-				break;
-		if (j < t->nifs)
-			continue;
-		if ((ifs = realloc(t->ifs, (t->nifs + 1) * sizeof(*ifs))) == NULL)
-			return;
-		t->ifs = ifs;
-		if ((f = calloc(1, sizeof(*f))) == NULL)
-			return;
-		f->ctr = t;
-		snprintf(f->ifname, sizeof(f->ifname), "%s", r->ifs[i].name);
-		if (asprintf(&f->name, "%s::%s", t->name, f->ifname) < 0 || netif_taken(f->name) ||
-		    (f->inst = pmdaCacheStore(pmda.indom[INDOM_NETIF], PMDA_CACHE_ADD, f->name, f)) < 0) {
-			free(f->name);
-			free(f);
-			continue;
+		if (i < t->nifs && strcmp(t->ifs[i]->ifname, r->ifs[i].name) == 0) {
+			f = t->ifs[i];
+		} else {
+			for (j = 0; j < t->nifs; j++)
+				if (strcmp(t->ifs[j]->ifname, r->ifs[i].name) == 0)
+					break;
+			f = j < t->nifs ? t->ifs[j] : net_if_new(t, r->ifs[i].name);
+			if (f == NULL)
+				continue;
 		}
-		cull_active(INDOM_NETIF, f->inst);
-		t->ifs[t->nifs++] = f;
-		pmda.cache_dirty = 1;
+		f->cur = &r->ifs[i];
+		f->cur_gen = pmda.gen;
 	}
 }
 
@@ -186,16 +207,14 @@ void net_sample(struct ctr *t, uint64_t want)
 		net_interfaces(t);
 }
 
-/* The current numbers of interface f, or NULL. */
+/*
+ * The current numbers of interface f, or NULL: those of t->netr, the
+ * reading of t's last net_sample (cur was set for it if cur_gen is its
+ * generation; else f is not in it).
+ */
 const struct pcc_netif *net_if(const struct ctrif *f)
 {
-	const struct pcc_netns_reading *r = f->ctr->netr;
-	size_t i;
+	const struct ctr *t = f->ctr;
 
-	if (r == NULL)
-		return NULL;
-	for (i = 0; i < r->nif; i++)
-		if (strcmp(r->ifs[i].name, f->ifname) == 0)
-			return &r->ifs[i];
-	return NULL;
+	return t->netr != NULL && f->cur_gen == t->net_gen ? f->cur : NULL;
 }

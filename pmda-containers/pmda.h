@@ -49,6 +49,8 @@ struct ctrif {
 	char ifname[PCC_IFNAME_MAX + 1];	/* sanitized, as inside the container */
 	int inst;			/* in the interface indom */
 	char *name;			/* "<container>::<interface>" */
+	const struct pcc_netif *cur;	/* its numbers in ctr->netr if cur_gen == ctr->net_gen */
+	unsigned long long cur_gen;	/* the pmda.gen of the reading cur was found in */
 };
 
 struct ctr {

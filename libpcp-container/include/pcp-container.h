@@ -831,7 +831,8 @@ struct pcc_netns_member;	/* one process (a container's) in one of them */
  * it must outlive the table).  budget (borrowed, may be NULL) counts every
  * fd the table keeps: a namespace's socket is made only while
  * budget->held < budget->max, and /proc/PID/net files are kept open
- * (pread at offset 0 on each read) only while room is left after that;
+ * (pread at offset 0 on each read) and members' exits watched (a pidfd
+ * each, and the table's epoll set) only while room is left after that;
  * with budget NULL every namespace gets a socket and no file is kept.
  * Starts no thread and enters nothing.  Returns 0, -EINVAL, -ENOMEM, or the
  * error of looking at the host's namespace (-ENOENT without /proc).
@@ -892,6 +893,12 @@ void pcc_netns_detach(struct pcc_netns_member *m);
  * (m no longer holds its namespace: detach it, and attach another process
  * of the container if it has one); -EINVAL; -ENOMEM.  A counter file or
  * dump that fails is left out of the reading (have, nif), not an error.
+ * When gone is seen: with a budget that has room, a member's exit is
+ * watched (a pidfd in an epoll set of the table: two fds of the budget for
+ * the first member, one for each other) and the round's first read of any
+ * watched member asks once which have exited, so an exit before that read
+ * is -ENOENT in this round and one after it in the next; other members
+ * (no budget, or none left) are checked at each read (kill(pid, 0)).
  */
 int pcc_netns_read(struct pcc_netns_member *m, uint64_t want,
 		   const struct pcc_netns_reading **ret_reading);

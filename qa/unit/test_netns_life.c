@@ -121,6 +121,56 @@ START_TEST(exit_between_refresh_and_read)
 }
 END_TEST
 
+/*
+ * The same with the exits watched (a budget: pidfds in an epoll set): an
+ * exit before the round's first read is seen by that read, for every
+ * member; one after it is seen in the next round, and the fds go with it.
+ */
+START_TEST(watched_exits)
+{
+	struct pcc_fdbudget b = { .max = 64, .held = 0 };
+	const struct pcc_netns_reading *r;
+	struct pcc_netns_member *mx, *my, *mz;
+	struct pcc_netns_table *t;
+	pid_t px, py, pz;
+	unsigned held;
+
+	FX_SKIP_UNLESS_READY();
+	if (root < 0)
+		root = pcc_sysroot_open("/");
+	ck_assert_int_eq(pcc_netns_table_new(root, &b, &t), 0);
+	px = fx_spawn(ns_b, NULL);
+	py = fx_spawn(ns_a, NULL);
+	pz = fx_spawn(ns_a, NULL);
+	ck_assert_int_eq(pcc_netns_attach(t, px, &mx), 0);
+	ck_assert_int_eq(pcc_netns_attach(t, py, &my), 0);
+	ck_assert_int_eq(pcc_netns_attach(t, pz, &mz), PCC_NETNS_SHARED);
+	ck_assert_int_ge(mx->pidfd, 0);
+	ck_assert_int_ge(my->pidfd, 0);
+	ck_assert_int_eq(pcc_netns_table_refresh(t), 0);
+	fx_reap(px);
+	ck_assert_int_eq(read_all(my, &r), PCC_NETNS_SHARED);	/* polls: x is gone */
+	ck_assert_int_eq(read_all(mx, &r), -ENOENT);
+	ck_assert_int_eq(mx->pidfd, -1);
+	ck_assert_uint_eq(t->nns, 1);
+	held = b.held;
+	fx_reap(pz);
+	ck_assert_int_eq(read_all(mz, &r), PCC_NETNS_SHARED);	/* after the round's poll */
+	ck_assert_int_eq(pcc_netns_table_refresh(t), 0);
+	ck_assert_int_eq(read_all(my, &r), 0);		/* the next round's poll: z is gone */
+	ck_assert_int_eq(read_all(mz, &r), -ENOENT);
+	ck_assert_uint_eq(b.held, held - 1);
+	ck_assert_uint_eq(t->nns, 1);
+	pcc_netns_detach(mx);
+	pcc_netns_detach(mz);
+	pcc_netns_detach(my);
+	ck_assert_uint_eq(t->nns, 0);
+	pcc_netns_table_free(t);
+	ck_assert_uint_eq(b.held, 0);
+	fx_reap(py);
+}
+END_TEST
+
 START_TEST(shared_loses_its_reader)
 {
 	const struct pcc_netns_reading *r;
@@ -336,6 +386,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, gone_before_read);
 	tcase_add_test(tc, gone_unread);
 	tcase_add_test(tc, exit_between_refresh_and_read);
+	tcase_add_test(tc, watched_exits);
 	tcase_add_test(tc, shared_loses_its_reader);
 	tcase_add_test(tc, attach_errors);
 	tcase_add_test(tc, namespace_let_go);
