@@ -211,7 +211,7 @@ static int make_watches(struct pcc_acct *a)
 		if (!((hiers >> a->file[i].hier) & 1))
 			continue;
 		hiers &= ~(1u << a->file[i].hier);	/* one watch a hierarchy */
-		c->watch[n].wd = -1;
+		c->watch[n].wl.wd = -1;
 		c->watch[n].hier = a->file[i].hier;
 		c->watch[n].dir = a->file[i].dir;
 		c->watch[n].fresh = &c->fresh;

@@ -12,6 +12,7 @@
 
 #include "keyed.h"
 #include "pcp-container.h"
+#include "wdtab.h"
 
 /* How a file is laid out, i.e. which keyed.c parser reads it. */
 enum acct_fmt {
@@ -166,8 +167,7 @@ struct pcc_acct_plan {
 	size_t cap;
 	struct acct_layout *layout;	/* the readers' layout (those of its mounts), or NULL */
 	int ifd;			/* inotify fd of the settings watches, -1 if none */
-	struct acct_watch **wtab;	/* live watches by wd, chained; nwtab a power of 2 */
-	size_t nwtab, nwatch;
+	struct pcc_wdtab wt;		/* live watches by wd */
 	size_t maxwatch;		/* at most this many: half the kernel's per-user limit */
 	unsigned settings_gen;		/* bumped when events were lost: every cache is stale */
 };
@@ -177,11 +177,11 @@ struct pcc_acct_plan {
  * has setting files (acct_settings.c).  In the plan's table while wd >= 0.
  */
 struct acct_watch {
-	int wd;				/* -1: none (not added yet, or the kernel dropped it) */
+	struct pcc_wdlink wl;		/* wd -1: none (not added yet, or the kernel
+					 * dropped it); chained in the plan's table */
 	uint8_t hier;			/* index into m->hier */
 	uint32_t dir;			/* the reader's directory (offset in its paths) */
 	bool *fresh;			/* the reader's: cleared by an event here */
-	struct acct_watch *next;	/* hash chain */
 };
 
 /*

@@ -35,6 +35,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,6 @@
 
 #include "acct.h"
 
-#define WTAB_MIN	64
 #define WATCH_MASK	(IN_MODIFY | IN_ONLYDIR)
 #define WATCHES_DEFAULT	8192	/* the limit before Linux 5.11, if it cannot be read */
 
@@ -67,11 +67,8 @@ int acct_settings_open(struct pcc_acct_plan *p)
 		return 0;
 	if (p->maxwatch == 0)
 		p->maxwatch = max_watches();
-	if (p->wtab == NULL) {
-		if ((p->wtab = calloc(WTAB_MIN, sizeof(*p->wtab))) == NULL)
-			return -ENOMEM;
-		p->nwtab = WTAB_MIN;
-	}
+	if (p->wt.nb == 0 && pcc_wdtab_init(&p->wt) < 0)
+		return -ENOMEM;
 	p->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	return p->ifd < 0 ? -errno : 0;
 }
@@ -81,68 +78,24 @@ void acct_settings_close(struct pcc_acct_plan *p)
 	if (p->ifd >= 0)
 		close(p->ifd);		/* drops every watch */
 	p->ifd = -1;
-	free(p->wtab);
-	p->wtab = NULL;
-	p->nwtab = p->nwatch = 0;
-}
-
-static size_t wslot(size_t nwtab, int wd)
-{
-	return (size_t)(unsigned)wd * 2654435761u & (nwtab - 1);
+	pcc_wdtab_fini(&p->wt);
 }
 
 static struct acct_watch *watch_find(const struct pcc_acct_plan *p, int wd)
 {
-	struct acct_watch *w;
+	struct pcc_wdlink *l = pcc_wdtab_find(&p->wt, wd);
 
-	for (w = p->wtab[wslot(p->nwtab, wd)]; w != NULL; w = w->next)
-		if (w->wd == wd)
-			return w;
-	return NULL;
-}
-
-static void watch_unlink(struct pcc_acct_plan *p, struct acct_watch *w)
-{
-	struct acct_watch **pp;
-
-	for (pp = &p->wtab[wslot(p->nwtab, w->wd)]; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == w) {
-			*pp = w->next;
-			p->nwatch--;
-			break;
-		}
-	w->wd = -1;
-	w->next = NULL;
-}
-
-/* Twice the buckets when the table is full; nothing changes if out of memory. */
-static void wtab_grow(struct pcc_acct_plan *p)
-{
-	size_t n = p->nwtab * 2, i;
-	struct acct_watch **t, *w, *next;
-
-	if ((t = calloc(n, sizeof(*t))) == NULL)
-		return;
-	for (i = 0; i < p->nwtab; i++)
-		for (w = p->wtab[i]; w != NULL; w = next) {
-			next = w->next;
-			w->next = t[wslot(n, w->wd)];
-			t[wslot(n, w->wd)] = w;
-		}
-	free(p->wtab);
-	p->wtab = t;
-	p->nwtab = n;
+	return l ? (struct acct_watch *)((char *)l - offsetof(struct acct_watch, wl)) : NULL;
 }
 
 int acct_watch_add(struct pcc_acct_plan *p, struct acct_watch *w, int dirfd, const char *rel)
 {
 	char path[PATH_MAX];
-	size_t slot;
 	int wd;
 
-	if (p->ifd < 0 || w->wd >= 0)
+	if (p->ifd < 0 || w->wl.wd >= 0)
 		return p->ifd < 0 ? -EBADF : 0;
-	if (p->nwatch >= p->maxwatch)
+	if (p->wt.n >= p->maxwatch)
 		return -ENOSPC;		/* the rest are discovery's */
 	/* the directory as the reader opens its files: below the hierarchy's fd */
 	if (snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dirfd, rel) >= (int)sizeof(path))
@@ -151,23 +104,17 @@ int acct_watch_add(struct pcc_acct_plan *p, struct acct_watch *w, int dirfd, con
 		return -errno;
 	if (watch_find(p, wd) != NULL)
 		return -EEXIST;		/* the same inode: the watch is the other reader's */
-	if (p->nwatch >= p->nwtab)
-		wtab_grow(p);
-	w->wd = wd;
-	slot = wslot(p->nwtab, wd);
-	w->next = p->wtab[slot];
-	p->wtab[slot] = w;
-	p->nwatch++;
+	pcc_wdtab_put(&p->wt, &w->wl, wd);
 	return 0;
 }
 
 void acct_watch_del(struct pcc_acct_plan *p, struct acct_watch *w)
 {
-	int wd = w->wd;
+	int wd = w->wl.wd;
 
 	if (wd < 0)
 		return;
-	watch_unlink(p, w);
+	pcc_wdtab_del(&p->wt, &w->wl);
 	if (p->ifd >= 0)
 		inotify_rm_watch(p->ifd, wd);	/* its IN_IGNORED finds no watch */
 }
@@ -208,7 +155,7 @@ int pcc_fdbudget_sync(struct pcc_fdbudget *b)
 				continue;
 			*w->fresh = false;
 			if (ev->mask & IN_IGNORED)
-				watch_unlink(p, w);
+				pcc_wdtab_del(&p->wt, &w->wl);
 		}
 	}
 }
@@ -229,7 +176,7 @@ bool acct_cache_begin(struct acct_cache *c, struct pcc_acct_plan *p,
 	c->chave = 0;
 	for (i = 0; i < c->nwatch; i++) {
 		w = &c->watch[i];
-		if (w->wd >= 0)
+		if (w->wl.wd >= 0)
 			continue;
 		rc = acct_watch_add(p, w, l->m->hier[w->hier].dirfd, paths + w->dir);
 		if (rc == -ENOENT)

@@ -354,7 +354,7 @@ void pcc_set_free(struct pcc_set *s)
 	free(s->root);
 	free(s->vec);
 	free(s->ctab);
-	free(s->wtab);
+	pcc_wdtab_fini(&s->wt);
 	free(s->dirty);
 	free(s->pathbuf);
 	free(s);

@@ -71,7 +71,7 @@ static struct pcc_dnode *dnode_new(unsigned hier, unsigned depth, const char *pa
 	}
 	d->hier = hier;
 	d->depth = depth;
-	d->wd = -1;
+	d->wl.wd = -1;
 	return d;
 }
 

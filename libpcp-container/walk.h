@@ -30,6 +30,7 @@
 #include <sys/types.h>
 
 #include "pcp-container.h"
+#include "wdtab.h"
 
 #define PCC_WALK_DEPTH_MAX	32	/* dnodes deeper than this are not read */
 
@@ -48,7 +49,8 @@ struct pcc_dnode {
 	char *path;			/* "" for the hierarchy root, else "/a/b" */
 	unsigned hier;			/* index in mounts->hier */
 	unsigned depth;			/* 0 for the root, <= PCC_WALK_DEPTH_MAX */
-	int wd;				/* inotify watch descriptor, -1 if none */
+	struct pcc_wdlink wl;		/* inotify watch descriptor (-1 if none), chained
+					 * in the set's watch table */
 	ino_t ino;			/* inode read by the last scan, 0 before */
 	size_t dirty;			/* 1 + its index in s->dirty when an event named
 					 * it since its last scan, else 0 */
@@ -56,7 +58,6 @@ struct pcc_dnode {
 					 * (false: the parent's next scan reads it) */
 	struct pcc_kid *kids;		/* sorted by strcmp(name) */
 	size_t nkids;
-	struct pcc_dnode *wd_next;	/* chain in the set's watch table */
 };
 
 /* A container: the public record plus the set's bookkeeping. */
@@ -84,8 +85,7 @@ struct pcc_set {
 	struct pcc_ctr **chg_tail;	/* ... in order: where the next one goes */
 
 	int ifd;			/* inotify fd, -1 if none */
-	struct pcc_dnode **wtab;	/* wd hash table, power of 2 buckets */
-	size_t nwtab;
+	struct pcc_wdtab wt;		/* live watches by wd */
 	struct pcc_dnode **dirty;	/* dnodes named by events, to rescan, in event
 					 * order; NULL: scanned or freed meanwhile */
 	size_t ndirty, capdirty;

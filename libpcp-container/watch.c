@@ -21,6 +21,7 @@
  * not found rather than taken for another directory's.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/inotify.h>
@@ -33,14 +34,11 @@
 #define WATCH_MASK	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | \
 			 IN_DELETE_SELF | IN_ONLYDIR)
 #define CHILD_EVENTS	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)
-#define WTAB_MIN	64
 
 int pcc_watch_init(struct pcc_set *s)
 {
-	s->wtab = calloc(WTAB_MIN, sizeof(*s->wtab));
-	if (s->wtab == NULL)
+	if (pcc_wdtab_init(&s->wt) < 0)
 		return -ENOMEM;
-	s->nwtab = WTAB_MIN;
 	s->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (s->ifd < 0)
 		s->watch_failed = true;	/* timed full scans only */
@@ -55,58 +53,17 @@ void pcc_watch_fini(struct pcc_set *s)
 	s->ifd = -1;
 }
 
-static size_t wslot(const struct pcc_set *s, int wd)
-{
-	return (size_t)(unsigned)wd * 2654435761u & (s->nwtab - 1);
-}
-
 static struct pcc_dnode *watch_lookup(const struct pcc_set *s, int wd)
 {
-	struct pcc_dnode *d;
+	struct pcc_wdlink *l = pcc_wdtab_find(&s->wt, wd);
 
-	for (d = s->wtab[wslot(s, wd)]; d; d = d->wd_next)
-		if (d->wd == wd)
-			return d;
-	return NULL;
+	return l ? (struct pcc_dnode *)((char *)l - offsetof(struct pcc_dnode, wl)) : NULL;
 }
 
 static void wtab_unlink(struct pcc_set *s, struct pcc_dnode *d)
 {
-	struct pcc_dnode **pp;
-
-	for (pp = &s->wtab[wslot(s, d->wd)]; *pp; pp = &(*pp)->wd_next) {
-		if (*pp == d) {
-			*pp = d->wd_next;
-			break;
-		}
-	}
-	d->wd_next = NULL;
-	d->wd = -1;
+	pcc_wdtab_del(&s->wt, &d->wl);
 	s->st.watches--;
-}
-
-/* Double the table when it gets full; on ENOMEM the chains just grow. */
-static void wtab_grow(struct pcc_set *s)
-{
-	struct pcc_dnode **old = s->wtab, *d, *next;
-	size_t i, nold = s->nwtab;
-
-	if (s->st.watches < s->nwtab)
-		return;
-	s->wtab = calloc(nold * 2, sizeof(*s->wtab));
-	if (s->wtab == NULL) {
-		s->wtab = old;
-		return;
-	}
-	s->nwtab = nold * 2;
-	for (i = 0; i < nold; i++) {
-		for (d = old[i]; d; d = next) {
-			next = d->wd_next;
-			d->wd_next = s->wtab[wslot(s, d->wd)];
-			s->wtab[wslot(s, d->wd)] = d;
-		}
-	}
-	free(old);
 }
 
 void pcc_watch_add(struct pcc_set *s, struct pcc_dnode *d, int dirfd)
@@ -115,7 +72,7 @@ void pcc_watch_add(struct pcc_set *s, struct pcc_dnode *d, int dirfd)
 	char proc[40];
 	int wd;
 
-	if (s->ifd < 0 || d->wd >= 0)
+	if (s->ifd < 0 || d->wl.wd >= 0)
 		return;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dirfd);
 	wd = inotify_add_watch(s->ifd, proc, WATCH_MASK);
@@ -128,16 +85,13 @@ void pcc_watch_add(struct pcc_set *s, struct pcc_dnode *d, int dirfd)
 	owner = watch_lookup(s, wd);
 	if (owner != NULL)
 		wtab_unlink(s, owner);
-	wtab_grow(s);
-	d->wd = wd;
-	d->wd_next = s->wtab[wslot(s, wd)];
-	s->wtab[wslot(s, wd)] = d;
+	pcc_wdtab_put(&s->wt, &d->wl, wd);
 	s->st.watches++;
 }
 
 void pcc_watch_rm(struct pcc_set *s, struct pcc_dnode *d)
 {
-	int wd = d->wd;
+	int wd = d->wl.wd;
 
 	if (wd < 0)
 		return;

@@ -218,7 +218,7 @@ START_TEST(watch_limit)
 	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 2);
 	ck_assert_int_eq(pcc_acct_read(a, &want, &out), 2);
 	ck_assert_uint_eq(reads(a), 4);
-	ck_assert_uint_eq(x.budget.plan->nwatch, 0);	/* the one it had, given back */
+	ck_assert_uint_eq(x.budget.plan->wt.n, 0);	/* the one it had, given back */
 	pcc_acct_free(a);
 	pcc_sample_release(&out);
 	fx_close(&x);
