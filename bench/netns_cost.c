@@ -142,10 +142,13 @@ static int make_ns(int i)
 	return fd;
 }
 
-static int count_cb(uint32_t ifindex, const struct pcc_ifstats *st, void *arg)
+static int count_cb(uint32_t ifindex, const void *st64, size_t len, void *arg)
 {
+	struct pcc_ifstats st;
+
 	(void)ifindex;
-	(*(unsigned long *)arg) += st->rx_packets + 1;
+	pcc_ifstats_load(&st, st64, len);
+	(*(unsigned long *)arg) += st.rx_packets + 1;
 	return 0;
 }
 
@@ -213,30 +216,30 @@ static void bench(int n, int rootfd)
 	t0 = now_us();
 	for (int k = 0; k < rounds; k++)
 		for (int i = 0; i < n; i++)
-			pcc_nl_stats(t->ns[i]->sk, &nb, count_cb, &sink);
+			pcc_nl_stats(&t->ns[i]->sk, &nb, count_cb, &sink);
 	dump = (now_us() - t0) / rounds / n;
 
 	memset(&ifsm, 0, sizeof(ifsm));
 	ifsm.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
 	for (int i = 0; i < n; i++) {
-		nl_socket_disable_auto_ack(t->ns[i]->sk);
-		nl_socket_modify_cb(t->ns[i]->sk, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, &sink);
+		nl_socket_disable_auto_ack(t->ns[i]->sk.sk);
+		nl_socket_modify_cb(t->ns[i]->sk.sk, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, &sink);
 	}
 	t0 = now_us();
 	for (int k = 0; k < rounds; k++) {
 		for (int i = 0; i < n; i++) {
-			nl_send_simple(t->ns[i]->sk, RTM_GETSTATS, NLM_F_DUMP, &ifsm, sizeof(ifsm));
-			nl_recvmsgs_default(t->ns[i]->sk);
+			nl_send_simple(t->ns[i]->sk.sk, RTM_GETSTATS, NLM_F_DUMP, &ifsm, sizeof(ifsm));
+			nl_recvmsgs_default(t->ns[i]->sk.sk);
 		}
 	}
 	recvmsgs = (now_us() - t0) / rounds / n;
 
 	for (int i = 0; i < n; i++)
-		rtnl_link_alloc_cache(t->ns[i]->sk, AF_UNSPEC, &cache[i]);
+		rtnl_link_alloc_cache(t->ns[i]->sk.sk, AF_UNSPEC, &cache[i]);
 	t0 = now_us();
 	for (int k = 0; k < rounds / 4; k++)
 		for (int i = 0; i < n; i++)
-			nl_cache_refill(t->ns[i]->sk, cache[i]);
+			nl_cache_refill(t->ns[i]->sk.sk, cache[i]);
 	refill = (now_us() - t0) / (rounds / 4) / n;
 	for (int i = 0; i < n; i++)
 		nl_cache_free(cache[i]);
@@ -244,7 +247,7 @@ static void bench(int n, int rootfd)
 	t0 = now_us();
 	for (int k = 0; k < rounds / 4; k++)
 		for (int i = 0; i < n; i++)
-			pcc_nl_links(t->ns[i]->sk, &nb, 0, link_cb, &sink);
+			pcc_nl_links(&t->ns[i]->sk, &nb, 0, link_cb, &sink);
 	getlink = (now_us() - t0) / (rounds / 4) / n;
 	pcc_nlbuf_release(&nb);
 

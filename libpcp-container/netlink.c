@@ -125,7 +125,7 @@ static void *enter_thread(void *arg)
 	return NULL;
 }
 
-int pcc_nl_open(int nsfd, struct nl_sock **ret_sk)
+int pcc_nl_open(int nsfd, struct pcc_nlsk *ret)
 {
 	struct enter_arg a = { .nsfd = nsfd, .sk = NULL, .err = 0 };
 	pthread_attr_t attr;
@@ -134,7 +134,7 @@ int pcc_nl_open(int nsfd, struct nl_sock **ret_sk)
 	pthread_t th;
 	int rc, cpu;
 
-	if (nsfd < 0 || ret_sk == NULL)
+	if (nsfd < 0 || ret == NULL)
 		return -EINVAL;
 	rc = pthread_attr_init(&attr);
 	if (rc != 0)
@@ -162,15 +162,18 @@ int pcc_nl_open(int nsfd, struct nl_sock **ret_sk)
 	pthread_join(th, NULL);
 	if (a.err < 0)
 		return a.err;
-	*ret_sk = a.sk;
+	ret->sk = a.sk;
+	ret->fd = nl_socket_get_fd(a.sk);
+	ret->port = nl_socket_get_local_port(a.sk);
+	ret->len = NL_RCVLEN;
 	return 0;
 }
 
-int pcc_nl_watch_links(struct nl_sock *sk)
+int pcc_nl_watch_links(struct pcc_nlsk *s)
 {
 	int rc, size = NL_RCVBUF;
 
-	if (sk == NULL)
+	if (s == NULL || s->sk == NULL)
 		return -EINVAL;
 	/*
 	 * Notifications wait in the socket's queue until the next read, so
@@ -180,16 +183,19 @@ int pcc_nl_watch_links(struct nl_sock *sk)
 	 * dump's datagram and a few notifications; more overflow, which the
 	 * reads take for a change (-ENOBUFS).
 	 */
-	if (setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0)
+	if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0)
 		return -errno;
-	rc = nl_socket_add_membership(sk, RTNLGRP_LINK);
+	rc = nl_socket_add_membership(s->sk, RTNLGRP_LINK);
 	return rc < 0 ? nle_errno(rc) : 0;
 }
 
-void pcc_nl_close(struct nl_sock *sk)
+void pcc_nl_close(struct pcc_nlsk *s)
 {
-	if (sk != NULL)
-		nl_socket_free(sk);	/* closes the fd */
+	if (s == NULL || s->sk == NULL)
+		return;
+	nl_socket_free(s->sk);	/* closes the fd */
+	s->sk = NULL;
+	s->fd = -1;
 }
 
 /* ------------------------------------------------------------------ conversations */
@@ -361,9 +367,8 @@ static int converse(int fd, uint32_t port, struct pcc_nlbuf *b, size_t len,
  * (-ENOBUFS: a watched socket's queue full of notifications, which the
  * kernel takes before our request) once the queue is drained.
  *
- * How much of the buffer a socket receives with is kept in its libnl
- * msg_buf_size (nl_recv's, unused here): NL_RCVLEN until a datagram does
- * not fit, then NL_RCVBUF for good.  Why not NL_RCVBUF always: the kernel
+ * How much of the buffer a socket receives with is kept in s->len:
+ * NL_RCVLEN until a datagram does not fit, then NL_RCVBUF for good.  Why not NL_RCVBUF always: the kernel
  * makes each dump datagram as big as the largest receive the socket ever
  * asked for (netlink's max_recvmsg_len), and a 32 KiB one comes from the
  * page allocator (order 3) where 4 KiB comes from a slab: the RTM_GETSTATS
@@ -374,12 +379,12 @@ static int converse(int fd, uint32_t port, struct pcc_nlbuf *b, size_t len,
  * reached fn yet (a link dump: its messages do not fit one by one), else
  * it fails this time (-EMSGSIZE) and the next one has the room.
  */
-static int talk(struct nl_sock *sk, struct pcc_nlbuf *b, struct nl_msg *req,
+static int talk(struct pcc_nlsk *s, struct pcc_nlbuf *b, struct nl_msg *req,
 		msg_fn fn, void *arg)
 {
-	int fd = nl_socket_get_fd(sk), rc, passed;
-	uint32_t port = nl_socket_get_local_port(sk);
-	size_t len = nl_socket_get_msg_buf_size(sk);
+	int fd = s->fd, rc, passed;
+	uint32_t port = s->port;
+	size_t len = s->len;
 
 	if (b->buf == NULL) {
 		b->buf = malloc(NL_RCVBUF);
@@ -392,7 +397,7 @@ static int talk(struct nl_sock *sk, struct pcc_nlbuf *b, struct nl_msg *req,
 	rc = converse(fd, port, b, len, req, fn, arg, &passed);
 	if (rc == -EMSGSIZE && len < b->cap) {
 		len = b->cap;
-		nl_socket_set_msg_buf_size(sk, len);
+		s->len = (uint32_t)len;
 		drain(fd, b, len);
 		if (passed > 0)
 			return rc;
@@ -416,9 +421,7 @@ static int stats_msg(struct nlmsghdr *h, void *arg)
 {
 	struct stats_arg *a = arg;
 	struct if_stats_msg *ifsm;
-	struct pcc_ifstats st;
 	struct nlattr *at;
-	size_t len;
 	int rc;
 
 	if (h->nlmsg_type != RTM_NEWSTATS || !nlmsg_valid_hdr(h, sizeof(*ifsm)))
@@ -428,10 +431,7 @@ static int stats_msg(struct nlmsghdr *h, void *arg)
 	if (at == NULL)
 		return 0;
 	/* older kernels have fewer fields, a newer one may have more */
-	len = (size_t)nla_len(at);
-	memset(&st, 0, sizeof(st));
-	memcpy(&st, nla_data(at), len < sizeof(st) ? len : sizeof(st));
-	rc = a->fn(ifsm->ifindex, &st, a->arg);
+	rc = a->fn(ifsm->ifindex, nla_data(at), (size_t)nla_len(at), a->arg);
 	return rc < 0 ? rc : 1;
 }
 
@@ -466,17 +466,17 @@ int pcc_nl_stats_parse(struct pcc_nlconv *c, void *buf, size_t len,
 	return walk(c, buf, len, stats_msg, &a);
 }
 
-int pcc_nl_stats(struct nl_sock *sk, struct pcc_nlbuf *b, pcc_nl_stats_fn fn, void *arg)
+int pcc_nl_stats(struct pcc_nlsk *s, struct pcc_nlbuf *b, pcc_nl_stats_fn fn, void *arg)
 {
 	struct stats_arg a = { fn, arg };
 	int rc;
 
-	if (sk == NULL || b == NULL || fn == NULL)
+	if (s == NULL || s->sk == NULL || b == NULL || fn == NULL)
 		return -EINVAL;
 	rc = stats_req(b);
 	if (rc < 0)
 		return rc;
-	return talk(sk, b, b->stats_req, stats_msg, &a);
+	return talk(s, b, b->stats_req, stats_msg, &a);
 }
 
 void pcc_nlbuf_release(struct pcc_nlbuf *b)
@@ -535,7 +535,7 @@ int pcc_nl_links_parse(struct pcc_nlconv *c, void *buf, size_t len,
 	return walk(c, buf, len, link_msg, &a);
 }
 
-int pcc_nl_links(struct nl_sock *sk, struct pcc_nlbuf *b, uint32_t ifindex,
+int pcc_nl_links(struct pcc_nlsk *s, struct pcc_nlbuf *b, uint32_t ifindex,
 		 pcc_nl_link_fn fn, void *arg)
 {
 	struct link_arg a = { fn, arg };
@@ -543,7 +543,7 @@ int pcc_nl_links(struct nl_sock *sk, struct pcc_nlbuf *b, uint32_t ifindex,
 	struct nl_msg *req;
 	int rc;
 
-	if (sk == NULL || b == NULL || fn == NULL)
+	if (s == NULL || s->sk == NULL || b == NULL || fn == NULL)
 		return -EINVAL;
 	memset(&ifi, 0, sizeof(ifi));
 	ifi.ifi_family = AF_UNSPEC;
@@ -556,7 +556,7 @@ int pcc_nl_links(struct nl_sock *sk, struct pcc_nlbuf *b, uint32_t ifindex,
 	    nla_put_u32(req, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
 		rc = -ENOMEM;
 	else
-		rc = talk(sk, b, req, link_msg, &a);
+		rc = talk(s, b, req, link_msg, &a);
 	nlmsg_free(req);
 	return rc;
 }
@@ -576,14 +576,14 @@ static int nsid_msg(struct nlmsghdr *h, void *arg)
 	return 0;
 }
 
-int pcc_nl_nsid(struct nl_sock *sk, struct pcc_nlbuf *b, int nsfd)
+int pcc_nl_nsid(struct pcc_nlsk *s, struct pcc_nlbuf *b, int nsfd)
 {
 	struct rtgenmsg g = { .rtgen_family = AF_UNSPEC };
 	int32_t nsid = NETNSA_NSID_NOT_ASSIGNED;
 	struct nl_msg *req;
 	int rc;
 
-	if (sk == NULL || b == NULL || nsfd < 0)
+	if (s == NULL || s->sk == NULL || b == NULL || nsfd < 0)
 		return -EINVAL;
 	req = nlmsg_alloc_simple(RTM_GETNSID, NLM_F_ACK);
 	if (req == NULL)
@@ -592,7 +592,7 @@ int pcc_nl_nsid(struct nl_sock *sk, struct pcc_nlbuf *b, int nsfd)
 	    nla_put_u32(req, NETNSA_FD, (uint32_t)nsfd) < 0)
 		rc = -ENOMEM;
 	else
-		rc = talk(sk, b, req, nsid_msg, &nsid);
+		rc = talk(s, b, req, nsid_msg, &nsid);
 	nlmsg_free(req);
 	if (rc < 0)
 		return rc;

@@ -54,12 +54,11 @@ void pcc_ns_fd_give(struct pcc_netns_table *t)
 		t->budget->held--;
 }
 
-void pcc_ns_sock_close(struct pcc_netns_table *t, struct nl_sock **sk)
+void pcc_ns_sock_close(struct pcc_netns_table *t, struct pcc_nlsk *s)
 {
-	if (*sk == NULL)
+	if (s->sk == NULL)
 		return;
-	pcc_nl_close(*sk);
-	*sk = NULL;
+	pcc_nl_close(s);
 	/* with no budget sockets are not counted; a kept file never exists then */
 	pcc_ns_fd_give(t);
 }
@@ -149,9 +148,10 @@ static int ns_new(struct pcc_netns_table *t, int nsfd, const struct stat *st, pi
 		if (rc < 0)
 			pcc_ns_fd_give(t);
 		else
-			ns->watched = pcc_nl_watch_links(ns->sk) == 0;
+			ns->watched = pcc_nl_watch_links(&ns->sk) == 0;
 	}
 	ns->r.ns_ino = (uint64_t)st->st_ino;
+	pcc_ns_names_changed(t, ns);
 	t->ns[t->nns++] = ns;
 	*ret_ns = ns;
 	return 0;
@@ -248,6 +248,9 @@ static void lose(struct pcc_netns_member *m)
 
 	m->flags |= MEMBER_GONE;
 	m->ns = NULL;
+	m->t->nlive--;
+	if (m->checked == m->t->round)
+		m->t->nchecked--;
 	unwatch(m);
 	if (ns == NULL)
 		return;
@@ -286,6 +289,7 @@ static bool check(struct pcc_netns_member *m)
 	if (m->checked == t->round)
 		return true;
 	m->checked = t->round;
+	t->nchecked++;
 	if (m->pidfd >= 0) {
 		if (t->polled != t->round)
 			poll_exits(t);
@@ -358,11 +362,13 @@ out_link:
 	if (m->next != NULL)
 		m->next->prev = m;
 	t->members = m;
+	t->nlive++;
+	t->nchecked++;	/* checked in this round, above */
 	*ret_member = m;
 	if (m->ns == NULL)
 		return PCC_NETNS_HOST;
 	return (m->ns->members > 1 ? PCC_NETNS_SHARED : 0) |
-		(m->ns->sk == NULL ? PCC_NETNS_PROCFS : 0);
+		(m->ns->sk.sk == NULL ? PCC_NETNS_PROCFS : 0);
 out_free:
 	free(m);
 	return rc;
@@ -417,7 +423,7 @@ int pcc_netns_read(struct pcc_netns_member *m, uint64_t want,
 		ns->got |= need;	/* what failed is not retried in this round */
 	}
 	ns->r.flags = (ns->members > 1 ? PCC_NETNS_SHARED : 0) |
-		(ns->sk == NULL ? PCC_NETNS_PROCFS : 0);
+		(ns->sk.sk == NULL ? PCC_NETNS_PROCFS : 0);
 	ns->r.members = ns->members;
 	*ret_reading = &ns->r;
 	return (int)ns->r.flags;
@@ -503,12 +509,20 @@ void pcc_netns_table_free(struct pcc_netns_table *t)
 int pcc_netns_table_refresh(struct pcc_netns_table *t)
 {
 	struct pcc_netns_member *m;
+	bool all;
 	int gone = 0;
 
 	if (t == NULL)
 		return -EINVAL;
+	/*
+	 * A fetch of the interfaces reads (so checks) every member: then there
+	 * is no one to check here, and no walk of the list, which is a cache
+	 * miss per member (3% of the agent's CPU at 100 namespaces).
+	 */
+	all = t->nchecked == t->nlive;
 	t->round++;
-	for (m = t->members; m != NULL; m = m->next) {
+	t->nchecked = 0;
+	for (m = all ? NULL : t->members; m != NULL; m = m->next) {
 		/* read (so checked) in the round that just ended: not again yet */
 		if ((m->flags & MEMBER_GONE) || m->checked + 1 == t->round)
 			continue;

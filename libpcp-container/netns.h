@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "pcp-container.h"
@@ -81,17 +82,44 @@ struct pcc_nllink {
 	size_t namelen;
 };
 
-typedef int (*pcc_nl_stats_fn)(uint32_t ifindex, const struct pcc_ifstats *st, void *arg);
+/*
+ * An interface's IFLA_STATS_LINK_64: len bytes at st64, as the kernel sent
+ * them (4-byte aligned: copy, do not cast).  pcc_ifstats_load puts them
+ * into a struct pcc_ifstats, zeroing what an older kernel does not send.
+ */
+typedef int (*pcc_nl_stats_fn)(uint32_t ifindex, const void *st64, size_t len, void *arg);
 typedef int (*pcc_nl_link_fn)(const struct pcc_nllink *l, void *arg);
+
+static inline void pcc_ifstats_load(struct pcc_ifstats *dst, const void *st64, size_t len)
+{
+	if (len >= sizeof(*dst)) {
+		memcpy(dst, st64, sizeof(*dst));	/* a newer kernel may send more */
+		return;
+	}
+	memcpy(dst, st64, len);
+	memset((char *)dst + len, 0, sizeof(*dst) - len);
+}
+
+/*
+ * A socket and what its conversations use of it on every read, kept here
+ * rather than asked of libnl each time: at 100 namespaces the libnl
+ * object was one more cold cache line per namespace per fetch.
+ */
+struct pcc_nlsk {
+	struct nl_sock *sk;		/* NULL: no socket */
+	int fd;
+	uint32_t port;			/* its netlink port id */
+	uint32_t len;			/* bytes it receives with (see netlink.c talk()) */
+};
 
 /*
  * pcc_nl_open - a NETLINK_ROUTE socket in the network namespace nsfd
  * refers to, made on a short-lived thread (the caller's namespace does not
- * change).  Returns 0 and *ret_sk (pcc_nl_close), -errno of setns (-EPERM
- * without privilege), -ENOMEM, -EMFILE...
+ * change).  Returns 0 and fills *ret (pcc_nl_close), -errno of setns
+ * (-EPERM without privilege), -ENOMEM, -EMFILE...
  */
-int pcc_nl_open(int nsfd, struct nl_sock **ret_sk);
-void pcc_nl_close(struct nl_sock *sk);	/* NULL is fine */
+int pcc_nl_open(int nsfd, struct pcc_nlsk *ret);
+void pcc_nl_close(struct pcc_nlsk *s);	/* none is fine; s has none after */
 
 /*
  * pcc_nl_watch_links - have the kernel queue a notification on sk for every
@@ -100,20 +128,20 @@ void pcc_nl_close(struct nl_sock *sk);	/* NULL is fine */
  * (and one for notifications the kernel had to drop: -ENOBUFS).  Returns
  * 0 or -errno.
  */
-int pcc_nl_watch_links(struct nl_sock *sk);
+int pcc_nl_watch_links(struct pcc_nlsk *s);
 
 /*
  * Dump RTM_GETSTATS (IFLA_STATS_LINK_64), calling fn per interface.
  * Returns the number of interfaces fn took; -EOPNOTSUPP/-EINVAL on kernels
  * without it; -errno (fn's first error).
  */
-int pcc_nl_stats(struct nl_sock *sk, struct pcc_nlbuf *b, pcc_nl_stats_fn fn, void *arg);
+int pcc_nl_stats(struct pcc_nlsk *s, struct pcc_nlbuf *b, pcc_nl_stats_fn fn, void *arg);
 
 /*
  * Dump RTM_GETLINK (ifindex 0) or get one link, calling fn.  Returns the
  * number of links fn took, or -errno.
  */
-int pcc_nl_links(struct nl_sock *sk, struct pcc_nlbuf *b, uint32_t ifindex,
+int pcc_nl_links(struct pcc_nlsk *s, struct pcc_nlbuf *b, uint32_t ifindex,
 		 pcc_nl_link_fn fn, void *arg);
 
 /*
@@ -152,27 +180,28 @@ int pcc_nl_links_parse(struct pcc_nlconv *c, void *buf, size_t len,
  * The id the socket's namespace gives the namespace nsfd refers to
  * (RTM_GETNSID).  Returns it (>= 0), -ENOENT if it has none, -errno.
  */
-int pcc_nl_nsid(struct nl_sock *sk, struct pcc_nlbuf *b, int nsfd);
+int pcc_nl_nsid(struct pcc_nlsk *s, struct pcc_nlbuf *b, int nsfd);
 
 /* ------------------------------------------------------------------ netns.c */
 
 /* One network namespace some member is in. */
 struct pcc_ns {
-	dev_t dev;			/* of its nsfs inode: the key */
-	ino_t ino;
-	unsigned members;		/* live members in it, >= 1 while it exists */
-	pid_t pid;			/* a live member's process: /proc/PID/net is read through it */
-	struct nl_sock *sk;		/* bound to the namespace; NULL: read /proc/PID/net/dev */
-	int fd[PCC_PNF_N];		/* kept /proc/PID/net files, -1 if not kept */
-	int32_t host_nsid;		/* the id the namespace gives the host's, -1 if none/unknown */
-	bool links_stale;		/* names and peers to be learnt at the next read */
-	bool watched;			/* sk gets the namespace's link notifications */
-	unsigned relearn;		/* reads of the interfaces until they are learnt anyway */
+	/* what every read of the interfaces touches, first: one or two cache lines */
 	uint64_t round;			/* the table round r belongs to */
 	uint64_t got;			/* PCC_NETWANT() bits read in that round */
+	struct pcc_nlsk sk;		/* bound to the namespace; none: read /proc/PID/net/dev */
 	size_t nif, ifcap;
 	struct pcc_netif *ifs;		/* nif interfaces as last read */
+	unsigned relearn;		/* reads of the interfaces until they are learnt anyway */
+	bool links_stale;		/* names and peers to be learnt at the next read */
+	bool watched;			/* sk gets the namespace's link notifications */
+	unsigned members;		/* live members in it, >= 1 while it exists */
 	struct pcc_netns_reading r;
+	dev_t dev;			/* of its nsfs inode: the key */
+	ino_t ino;
+	pid_t pid;			/* a live member's process: /proc/PID/net is read through it */
+	int fd[PCC_PNF_N];		/* kept /proc/PID/net files, -1 if not kept */
+	int32_t host_nsid;		/* the id the namespace gives the host's, -1 if none/unknown */
 };
 
 /* One interface of a dump, before it is merged into a namespace's list. */
@@ -187,10 +216,13 @@ struct pcc_netns_table {
 	dev_t host_dev;			/* the host's namespace */
 	ino_t host_ino;
 	int host_fd;			/* an fd of it, for setns and RTM_GETNSID */
-	struct nl_sock *host_sk;	/* a socket in it, made when a peer is first looked up */
+	struct pcc_nlsk host_sk;	/* a socket in it, made when a peer is first looked up */
 	uint64_t round;			/* incremented by pcc_netns_table_refresh */
 	int epfd;			/* epoll set of the members' pidfds, -1 until the first */
 	uint64_t polled;		/* the round it was last polled in by a read */
+	uint64_t names_gen;		/* the last pcc_netns_reading.names_gen given out */
+	size_t nlive;			/* members not gone */
+	size_t nchecked;		/* of them, those checked in this round */
 	size_t nns, nscap;
 	struct pcc_ns **ns;		/* every namespace with members */
 	struct pcc_netns_member *members;	/* every member, a doubly linked list */
@@ -223,10 +255,16 @@ struct pcc_netns_member {
 /* Take one fd from the budget: a socket (NULL budget: always) or a kept file (never). */
 bool pcc_ns_fd_take(struct pcc_netns_table *t, bool socket);
 void pcc_ns_fd_give(struct pcc_netns_table *t);
-/* Close *sk (NULL is fine), set it NULL and give its fd back to the budget. */
-void pcc_ns_sock_close(struct pcc_netns_table *t, struct nl_sock **sk);
+/* Close s (none is fine) and give its fd back to the budget. */
+void pcc_ns_sock_close(struct pcc_netns_table *t, struct pcc_nlsk *s);
 
 /* ------------------------------------------------------------------ netns_read.c */
+
+/* ns's list or names may have changed: a new ns->r.names_gen. */
+static inline void pcc_ns_names_changed(struct pcc_netns_table *t, struct pcc_ns *ns)
+{
+	ns->r.names_gen = ++t->names_gen;
+}
 
 /* Read what need (PCC_NETWANT bits) asks into ns->r; what fails is left out. */
 int pcc_ns_read(struct pcc_netns_table *t, struct pcc_ns *ns, uint64_t need);

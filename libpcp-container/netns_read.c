@@ -38,7 +38,7 @@
 
 /* ------------------------------------------------------------------ stats */
 
-static int scr_add(struct pcc_netns_table *t, uint32_t ifindex, const struct pcc_ifstats *st)
+static int scr_add(struct pcc_netns_table *t, uint32_t ifindex, const void *st64, size_t len)
 {
 	struct pcc_scratch_if *grown;
 
@@ -52,7 +52,7 @@ static int scr_add(struct pcc_netns_table *t, uint32_t ifindex, const struct pcc
 		t->scrcap = ncap;
 	}
 	t->scr[t->nscr].ifindex = ifindex;
-	t->scr[t->nscr].st = *st;
+	pcc_ifstats_load(&t->scr[t->nscr].st, st64, len);
 	t->nscr++;
 	return 0;
 }
@@ -80,29 +80,30 @@ static int to_scratch(struct dump_arg *a)
 	a->scratch = true;
 	a->t->nscr = 0;
 	for (i = 0; i < a->n; i++)
-		if ((rc = scr_add(a->t, a->ns->ifs[i].ifindex, &a->ns->ifs[i].st)) < 0)
+		if ((rc = scr_add(a->t, a->ns->ifs[i].ifindex, &a->ns->ifs[i].st,
+				  sizeof(a->ns->ifs[i].st))) < 0)
 			return rc;
 	return 0;
 }
 
-static int dump_add(uint32_t ifindex, const struct pcc_ifstats *st, void *arg)
+static int dump_add(uint32_t ifindex, const void *st64, size_t len, void *arg)
 {
 	struct dump_arg *a = arg;
 	struct pcc_ns *ns = a->ns;
 	int rc;
 
 	if (!a->scratch && a->n < ns->nif && ns->ifs[a->n].ifindex == ifindex) {
-		ns->ifs[a->n++].st = *st;
+		pcc_ifstats_load(&ns->ifs[a->n++].st, st64, len);
 		return 0;
 	}
 	if (!a->scratch && (rc = to_scratch(a)) < 0)
 		return rc;
 	a->n++;
-	return scr_add(a->t, ifindex, st);
+	return scr_add(a->t, ifindex, st64, len);
 }
 
 /* ns->ifs becomes the dumped list, keeping what is known of old interfaces. */
-static int rebuild(const struct pcc_netns_table *t, struct pcc_ns *ns)
+static int rebuild(struct pcc_netns_table *t, struct pcc_ns *ns)
 {
 	struct pcc_netif *ifs;
 	size_t i, j;
@@ -125,6 +126,7 @@ static int rebuild(const struct pcc_netns_table *t, struct pcc_ns *ns)
 	free(ns->ifs);
 	ns->ifs = ifs;
 	ns->nif = ns->ifcap = t->nscr;
+	pcc_ns_names_changed(t, ns);
 	return 0;
 }
 
@@ -189,7 +191,7 @@ static int peer_cb(const struct pcc_nllink *l, void *arg)
 /* The host-side name of ifp's link; leaves it "" if it cannot be had. */
 static void learn_peer(struct pcc_netns_table *t, struct pcc_netif *ifp)
 {
-	if (t->host_sk == NULL) {
+	if (t->host_sk.sk == NULL) {
 		if (!pcc_ns_fd_take(t, true))
 			return;
 		if (pcc_nl_open(t->host_fd, &t->host_sk) < 0) {
@@ -198,7 +200,7 @@ static void learn_peer(struct pcc_netns_table *t, struct pcc_netif *ifp)
 		}
 	}
 	ifp->peer[0] = '\0';
-	pcc_nl_links(t->host_sk, &t->nl, ifp->peer_ifindex, peer_cb, ifp);
+	pcc_nl_links(&t->host_sk, &t->nl, ifp->peer_ifindex, peer_cb, ifp);
 }
 
 /*
@@ -217,11 +219,12 @@ static int learn(struct pcc_netns_table *t, struct pcc_ns *ns)
 		return -ENOMEM;
 	for (i = 0; i < ns->nif; i++)
 		a.nsid[i] = -1;
-	rc = pcc_nl_links(ns->sk, &t->nl, 0, link_cb, &a);
+	pcc_ns_names_changed(t, ns);	/* names and peers, even if it fails half way */
+	rc = pcc_nl_links(&ns->sk, &t->nl, 0, link_cb, &a);
 	if (rc < 0)
 		goto out;
 	if (ns->host_nsid < 0) {
-		rc = pcc_nl_nsid(ns->sk, &t->nl, t->host_fd);
+		rc = pcc_nl_nsid(&ns->sk, &t->nl, t->host_fd);
 		ns->host_nsid = rc >= 0 ? rc : -1;
 	}
 	ns->links_stale = false;
@@ -253,7 +256,7 @@ static int ifaces_netlink(struct pcc_netns_table *t, struct pcc_ns *ns)
 	int rc;
 
 	t->nl.notes = 0;
-	rc = pcc_nl_stats(ns->sk, &t->nl, dump_add, &a);
+	rc = pcc_nl_stats(&ns->sk, &t->nl, dump_add, &a);
 	if (t->nl.notes > 0)
 		ns->links_stale = true;	/* a link was added, removed or renamed */
 	if (rc == -EOPNOTSUPP) {
@@ -344,6 +347,7 @@ static int ifaces_procfs(struct pcc_netns_table *t, struct pcc_ns *ns)
 	if (n < 0)
 		return (int)n;
 	ns->nif = 0;
+	pcc_ns_names_changed(t, ns);	/* each read makes the list anew */
 	rc = pcc_procnet_dev(t->buf, (size_t)n, dev_cb, ns);
 	return rc < 0 ? rc : 0;
 }
@@ -356,7 +360,7 @@ int pcc_ns_read(struct pcc_netns_table *t, struct pcc_ns *ns, uint64_t need)
 	int rc;
 
 	if (need & PCC_NETWANT_IFACES) {
-		rc = ns->sk != NULL ? ifaces_netlink(t, ns) : ifaces_procfs(t, ns);
+		rc = ns->sk.sk != NULL ? ifaces_netlink(t, ns) : ifaces_procfs(t, ns);
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc >= 0) {

@@ -44,12 +44,15 @@ struct fastres {
 	const void **defs;		/* per position: the metric, if a fast one */
 	int *types;			/* per position: its PM_TYPE, -1 if not fast */
 	char *perif;			/* per position: 1 if a fast one per interface */
+	int *offs;			/* per position, per interface: the counter's offset */
 	pmID *slowids;			/* the pmids left to pmdaFetch */
 	char *mem;			/* our vsets, then their pmValueBlocks */
 	size_t memcap;			/* bytes */
 	struct ctr **incl;		/* containers in profile and scope, this fetch */
 	size_t nincl, inclcap;
-	struct ctrif **ifincl;		/* interfaces in profile and scope, this fetch */
+	int *ifinst;			/* interfaces in profile and scope with numbers, this
+					 * fetch: their instances, */
+	const char **ifst;		/* and their struct pcc_ifstats */
 	size_t nifincl, ifinclcap;
 	pmResult *slow;			/* pmdaFetch's result for the other pmids, or NULL */
 	pmdaResultCallBack free_slow;	/* libpcp_pmda's own result callback */
@@ -86,6 +89,17 @@ static int in_profile(pmInDom indom, const pmProfile *prof, int inst)
 	return p->state == PM_PROFILE_INCLUDE;
 }
 
+/* realloc *p to n entries of size sz; 0 or -ENOMEM (then *p is unchanged) */
+static int grow(void *p, size_t n, size_t sz)
+{
+	void *q = realloc(*(void **)p, n * sz);
+
+	if (q == NULL)
+		return -ENOMEM;
+	*(void **)p = q;
+	return 0;
+}
+
 /* The containers this fetch answers for, into fr.incl. */
 static int list_containers(const pmdaExt *ext)
 {
@@ -113,13 +127,17 @@ static int list_containers(const pmdaExt *ext)
 	return 0;
 }
 
-/* The interfaces this fetch answers for, into fr.ifincl. */
+/*
+ * The interfaces this fetch has numbers for, into fr.ifinst and fr.ifst:
+ * each interface's instance and numbers are looked up once here, not once
+ * per metric, and the values are then taken from two dense arrays.
+ */
 static int list_interfaces(const pmdaExt *ext)
 {
 	size_t i, j, n = pcc_set_count(pmda.set);
 	pmInDom indom = pmda.indom[INDOM_NETIF];
+	const struct pcc_netif *nif;
 	struct pcc_container *c;
-	struct ctrif **v;
 	struct ctr *t;
 
 	fr.nifincl = 0;
@@ -132,26 +150,19 @@ static int list_interfaces(const pmdaExt *ext)
 		if (fr.nifincl + t->nifs > fr.ifinclcap) {
 			size_t cap = 2 * (fr.nifincl + t->nifs);
 
-			if ((v = realloc(fr.ifincl, cap * sizeof(*v))) == NULL)
+			if (grow(&fr.ifinst, cap, sizeof(*fr.ifinst)) < 0 ||
+			    grow(&fr.ifst, cap, sizeof(*fr.ifst)) < 0)
 				return -ENOMEM;
-			fr.ifincl = v;
 			fr.ifinclcap = cap;
 		}
-		for (j = 0; j < t->nifs; j++)
-			if (in_profile(indom, ext->e_prof, t->ifs[j]->inst))
-				fr.ifincl[fr.nifincl++] = t->ifs[j];
+		for (j = 0; j < t->nifs; j++) {
+			if ((nif = net_if(t->ifs[j])) == NULL ||
+			    !in_profile(indom, ext->e_prof, t->ifs[j]->inst))
+				continue;
+			fr.ifinst[fr.nifincl] = t->ifs[j]->inst;
+			fr.ifst[fr.nifincl++] = (const char *)&nif->st;
+		}
 	}
-	return 0;
-}
-
-/* realloc *p to n entries of size sz; 0 or -ENOMEM (then *p is unchanged) */
-static int grow(void *p, size_t n, size_t sz)
-{
-	void *q = realloc(*(void **)p, n * sz);
-
-	if (q == NULL)
-		return -ENOMEM;
-	*(void **)p = q;
 	return 0;
 }
 
@@ -166,6 +177,7 @@ static int grow_res(int numpmid)
 	    grow(&fr.defs, n, sizeof(*fr.defs)) < 0 ||
 	    grow(&fr.types, n, sizeof(*fr.types)) < 0 ||
 	    grow(&fr.perif, n, sizeof(*fr.perif)) < 0 ||
+	    grow(&fr.offs, n, sizeof(*fr.offs)) < 0 ||
 	    grow(&fr.slowids, n, sizeof(*fr.slowids)) < 0)
 		return -ENOMEM;	/* the arrays that grew are fine; maxpmid stays */
 	fr.maxpmid = (int)n;
@@ -229,9 +241,10 @@ static void fast_vset(pmValueSet *vs, int i, pmID pmid, char **next)
 	vs->pmid = pmid;
 	vs->valfmt = PM_VAL_SPTR;
 	if (fr.perif[i]) {
-		for (k = 0; k < fr.nifincl; k++)
-			if (metrics_fast_if_value(def, fr.ifincl[k], &atom) == PMDA_FETCH_STATIC)
-				put_value(vs, j++, fr.ifincl[k]->inst, type, hdr, &atom, next);
+		for (k = 0; k < fr.nifincl; k++) {
+			memcpy(&atom.ull, fr.ifst[k] + fr.offs[i], sizeof(atom.ull));
+			put_value(vs, j++, fr.ifinst[k], type, hdr, &atom, next);
+		}
 	} else {
 		for (k = 0; k < fr.nincl; k++)
 			if (metrics_fast_value(def, fr.incl[k], &atom) == PMDA_FETCH_STATIC)
@@ -251,8 +264,10 @@ int fetch_values(int numpmid, pmID *pmids, pmResult **resp, pmdaExt *ext)
 	for (i = 0; i < numpmid; i++) {
 		fr.perif[i] = 0;
 		fr.types[i] = metrics_fast(pmids[i], &fr.defs[i]);
-		if (fr.types[i] < 0 && (fr.types[i] = metrics_fast_if(pmids[i], &fr.defs[i])) >= 0)
+		if (fr.types[i] < 0 && (fr.offs[i] = metrics_fast_if(pmids[i])) >= 0) {
+			fr.types[i] = PM_TYPE_U64;
 			fr.perif[i] = 1;
+		}
 		if (fr.types[i] < 0)
 			fr.slowids[nslow++] = pmids[i];
 		else

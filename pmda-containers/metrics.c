@@ -508,19 +508,13 @@ int metrics_fast_value(const void *def, const struct ctr *t, pmAtomValue *atom)
 	return fetch_stat(t, def, atom);
 }
 
-int metrics_fast_if(pmID pmid, const void **ret_def)
+int metrics_fast_if(pmID pmid)
 {
 	const struct mdef *d = lookup(pmid);
 
-	if (d == NULL || d->indom != INDOM_NETIF || d->kind != MK_NETIF)
+	if (d == NULL || d->indom != INDOM_NETIF || d->kind != MK_NETIF || d->type != PM_TYPE_U64)
 		return -1;
-	*ret_def = d;
-	return d->type;
-}
-
-int metrics_fast_if_value(const void *def, const struct ctrif *f, pmAtomValue *atom)
-{
-	return fetch_netif(f, def, atom);
+	return d->arg;
 }
 
 int metrics_fetch(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *atom)

@@ -49,8 +49,8 @@ struct ctrif {
 	char ifname[PCC_IFNAME_MAX + 1];	/* sanitized, as inside the container */
 	int inst;			/* in the interface indom */
 	char *name;			/* "<container>::<interface>" */
-	const struct pcc_netif *cur;	/* its numbers in ctr->netr if cur_gen == ctr->net_gen */
-	unsigned long long cur_gen;	/* the pmda.gen of the reading cur was found in */
+	size_t idx;			/* its place in ctr->netr->ifs, if matched == ctr->if_match */
+	unsigned long long matched;
 };
 
 struct ctr {
@@ -77,6 +77,8 @@ struct ctr {
 	unsigned long long net_gen;	/* fetch generation of netr */
 	struct ctrif **ifs;		/* interface instances seen in readings */
 	size_t nifs;
+	uint64_t if_names_gen;		/* names_gen of the reading ifs were matched to */
+	unsigned long long if_match;	/* increments with each such match */
 };
 
 struct pmda_state {
@@ -180,9 +182,12 @@ int metrics_fetch(pmdaMetric *mdesc, unsigned int inst, pmAtomValue *atom);
  */
 int metrics_fast(pmID pmid, const void **ret_def);
 int metrics_fast_value(const void *def, const struct ctr *t, pmAtomValue *atom);
-/* The same for the numbers per interface (container.net.{in,out}.*): f's value. */
-int metrics_fast_if(pmID pmid, const void **ret_def);
-int metrics_fast_if_value(const void *def, const struct ctrif *f, pmAtomValue *atom);
+/*
+ * The same for the numbers per interface (container.net.{in,out}.*): all
+ * are PM_TYPE_U64 counters of an interface's struct pcc_ifstats, at the
+ * byte offset metrics_fast_if returns (else -1).
+ */
+int metrics_fast_if(pmID pmid);
 
 /* fetch.c: the fetch result, built directly for per-container and per-interface numbers */
 void fetch_init(pmdaInterface *dp);

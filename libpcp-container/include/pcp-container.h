@@ -819,6 +819,10 @@ struct pcc_netns_reading {
 	uint64_t ns_ino;		/* the namespace's inode number (as in net:[N]), 0 for host */
 	size_t nif;			/* entries in ifs */
 	const struct pcc_netif *ifs;	/* in the kernel's dump order; NULL if nif is 0 */
+	uint64_t names_gen;		/* the same from one reading to the next while nif,
+					 * ifs and every name and peer in it stay as they
+					 * were; never the same in two namespaces, never 0:
+					 * a reader may keep what it matched by name */
 	uint64_t have;			/* PCC_NETWANT() bits of v[] holding a value */
 	uint64_t v[PCC_NET_NSTAT];
 };

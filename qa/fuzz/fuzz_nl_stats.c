@@ -7,9 +7,12 @@
  */
 #include "nl_check.h"
 
-static int one(uint32_t ifindex, const struct pcc_ifstats *st, void *arg)
+static int one(uint32_t ifindex, const void *st64, size_t len, void *arg)
 {
-	FUZZ_CHECK(st != NULL);
+	struct pcc_ifstats st;
+
+	FUZZ_CHECK(st64 != NULL);
+	pcc_ifstats_load(&st, st64, len);	/* ASan: len bytes are the datagram's */
 	return nl_seen_call(arg, ifindex);
 }
 

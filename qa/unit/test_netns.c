@@ -574,7 +574,7 @@ START_TEST(small_receive_grows)
 	const struct pcc_netns_reading *r;
 	struct pcc_netns_member *m;
 	struct pcc_netns_table *t;
-	struct nl_sock *sk;
+	struct pcc_nlsk *sk;
 	pid_t pid;
 	int flags;
 
@@ -584,13 +584,13 @@ START_TEST(small_receive_grows)
 	ck_assert_int_eq(pcc_netns_attach(t, pid, &m), 0);
 	r = read_now(t, m, PCC_NETWANT_IFACES, &flags);
 	ck_assert_uint_eq(r->nif, 5);
-	sk = t->ns[0]->sk;
-	ck_assert_uint_eq(nl_socket_get_msg_buf_size(sk), 0);	/* the 4 KiB default */
-	nl_socket_set_msg_buf_size(sk, 256);
+	sk = &t->ns[0]->sk;
+	ck_assert_uint_eq(sk->len, 4u << 10);	/* the default */
+	sk->len = 256;
 	r = read_now(t, m, PCC_NETWANT_IFACES, &flags);
 	ck_assert_uint_eq(r->nif, 5);
 	ck_assert_ptr_nonnull(find_if(r, "lo"));
-	ck_assert_uint_eq(nl_socket_get_msg_buf_size(sk), 32u << 10);
+	ck_assert_uint_eq(sk->len, 32u << 10);
 	r = read_now(t, m, PCC_NETWANT_IFACES, &flags);
 	ck_assert_uint_eq(r->nif, 5);
 	pcc_netns_detach(m);
@@ -624,9 +624,10 @@ START_TEST(every_fd_cloexec)
 	ck_assert_ptr_nonnull(find_if(r, "pcu-h"));
 	ns = t->ns[0];
 	ck_assert(cloexec(t->host_fd));
-	ck_assert_ptr_nonnull(t->host_sk);
-	ck_assert(cloexec(nl_socket_get_fd(t->host_sk)));
-	ck_assert(cloexec(nl_socket_get_fd(ns->sk)));
+	ck_assert_ptr_nonnull(t->host_sk.sk);
+	ck_assert_int_eq(t->host_sk.fd, nl_socket_get_fd(t->host_sk.sk));
+	ck_assert(cloexec(t->host_sk.fd));
+	ck_assert(cloexec(ns->sk.fd));
 	for (unsigned f = PCC_PNF_SNMP; f < PCC_PNF_N; f++) {
 		ck_assert_int_ge(ns->fd[f], 0);
 		ck_assert(cloexec(ns->fd[f]));
