@@ -147,7 +147,7 @@ static int count_cb(uint32_t ifindex, const void *st64, size_t len, void *arg)
 	struct pcc_ifstats st;
 
 	(void)ifindex;
-	pcc_ifstats_load(&st, st64, len);
+	pcc_ifstats_load(&st, st64, len, sizeof(st));
 	(*(unsigned long *)arg) += st.rx_packets + 1;
 	return 0;
 }
@@ -281,7 +281,7 @@ static void bench(int n, int rootfd)
 	for (int k = 0; k < rounds / 4; k++) {
 		pcc_netns_table_refresh(t);
 		for (int i = 0; i < n; i++)
-			if (pcc_netns_read(m[i], PCC_NETWANT_ALL & ~PCC_NETWANT_IFACES, &r) >= 0)
+			if (pcc_netns_read(m[i], PCC_NETWANT_COUNTERS, &r) >= 0)
 				sink += r->have;
 	}
 	proto = (now_us() - t0) / (rounds / 4) / n;

@@ -5,9 +5,13 @@
  * on both alike: run.sh's rounds alternate them by the ten.
  *
  * usage: pair PID ITERATIONS FILES METRIC...
+ *        pair -n PID ITERATIONS PIDS METRIC...
  *   PID    the agent (its CPU: /proc/PID/task/N/schedstat, every thread)
  *   FILES  the floor's list, as floor mirror reads it ("K|O<TAB>mount<TAB>rel":
  *          K kept fd + pread, O openat from the mount's fd per read)
+ *   -n     the floor is netfloor's instead (netsweep.h: an RTM_GETSTATS dump
+ *          on a socket kept in each namespace), the namespaces of the
+ *          processes listed in PIDS, one a line (root: setns)
  * One untimed fetch and one untimed pass first, then ITERATIONS times: a
  * fetch of the metrics (the agent's CPU across it; a fetch's tail that
  * runs after the reply is counted with the next one, the sum is exact) and
@@ -16,6 +20,7 @@
  * something fails.  The host is $PCP_HOST if set, else "local:".
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,8 @@
 #include <unistd.h>
 
 #include <pcp/pmapi.h>
+
+#include "netsweep.h"
 
 struct file {
 	int fd;			/* K: the file; O: the mount's directory */
@@ -111,9 +118,20 @@ static int load(FILE *in, struct file **ret, size_t *ret_n)
 	return 0;
 }
 
-/* One pass over the files, as floor mirror reads them. */
+static struct netsweep net;	/* -n: the floor's sockets */
+static bool use_net;
+static uint64_t net_sink;
+
+/* One pass over the files, as floor mirror reads them (-n: one sweep). */
 static void pass(const struct file *v, size_t n, char *buf, size_t len)
 {
+	if (use_net) {
+		if (netsweep_pass(&net, &net_sink) < 0) {
+			fprintf(stderr, "pair: a dump failed\n");
+			exit(1);
+		}
+		return;
+	}
 	size_t i;
 	int fd;
 
@@ -144,18 +162,24 @@ int main(int argc, char **argv)
 	const char *host = getenv("PCP_HOST");
 	long long a0, a1, s0, s1, asum = 0, ssum = 0;
 	int pid, iters, it, n, rc;
-	struct file *files;
-	size_t nfiles;
+	struct file *files = NULL;
+	size_t nfiles = 0;
 	double *ratio;
 	pmResult *res;
 	pmID *pmids;
 	FILE *in;
 
+	if (argc > 1 && strcmp(argv[1], "-n") == 0) {
+		use_net = true;
+		argc--;
+		argv++;
+	}
 	if (argc < 5 || (pid = atoi(argv[1])) <= 0 || (iters = atoi(argv[2])) <= 0) {
-		fprintf(stderr, "usage: pair PID ITERATIONS FILES METRIC...\n");
+		fprintf(stderr, "usage: pair [-n] PID ITERATIONS FILES|PIDS METRIC...\n");
 		return 2;
 	}
-	if ((in = fopen(argv[3], "r")) == NULL || load(in, &files, &nfiles) < 0) {
+	if ((in = fopen(argv[3], "r")) == NULL ||
+	    (use_net ? netsweep_load(in, &net) : load(in, &files, &nfiles)) < 0) {
 		fprintf(stderr, "pair: cannot read %s\n", argv[3]);
 		return 1;
 	}
@@ -198,6 +222,8 @@ int main(int argc, char **argv)
 	/* the last fetch's tail, if it was still running: into the sum */
 	usleep(20000);
 	asum += agent_ns(pid) - a1;
+	if (use_net)
+		netsweep_free(&net);
 	qsort(ratio, iters, sizeof(*ratio), cmp_double);
 	printf("%lld %lld %.3f\n", asum / iters, ssum / iters,
 	       iters % 2 ? ratio[iters / 2] : (ratio[iters / 2 - 1] + ratio[iters / 2]) / 2);

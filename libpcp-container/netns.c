@@ -412,9 +412,12 @@ int pcc_netns_read(struct pcc_netns_member *m, uint64_t want,
 		ns->got = 0;
 		ns->r.have = 0;
 		ns->r.nif = 0;
+		ns->r.st_len = 0;
 		ns->r.ifs = NULL;
 	}
 	need = want & PCC_NETWANT_ALL & ~ns->got;
+	if (need & PCC_NETWANT_IFACES)
+		need |= PCC_NETWANT_IFBASE;	/* read in full: both */
 	if (need != 0) {
 		int rc = pcc_ns_read(m->t, ns, need);
 

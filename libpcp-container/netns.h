@@ -84,20 +84,22 @@ struct pcc_nllink {
 
 /*
  * An interface's IFLA_STATS_LINK_64: len bytes at st64, as the kernel sent
- * them (4-byte aligned: copy, do not cast).  pcc_ifstats_load puts them
- * into a struct pcc_ifstats, zeroing what an older kernel does not send.
+ * them (4-byte aligned: copy, do not cast).  pcc_ifstats_load puts the
+ * first want bytes (at most sizeof(struct pcc_ifstats)) into a struct
+ * pcc_ifstats, zeroing those an older kernel does not send.
  */
 typedef int (*pcc_nl_stats_fn)(uint32_t ifindex, const void *st64, size_t len, void *arg);
 typedef int (*pcc_nl_link_fn)(const struct pcc_nllink *l, void *arg);
 
-static inline void pcc_ifstats_load(struct pcc_ifstats *dst, const void *st64, size_t len)
+static inline void pcc_ifstats_load(struct pcc_ifstats *dst, const void *st64, size_t len,
+				    size_t want)
 {
-	if (len >= sizeof(*dst)) {
-		memcpy(dst, st64, sizeof(*dst));	/* a newer kernel may send more */
+	if (len >= want) {
+		memcpy(dst, st64, want);	/* a newer kernel may send more */
 		return;
 	}
 	memcpy(dst, st64, len);
-	memset((char *)dst + len, 0, sizeof(*dst) - len);
+	memset((char *)dst + len, 0, want - len);
 }
 
 /*

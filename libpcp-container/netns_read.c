@@ -38,7 +38,8 @@
 
 /* ------------------------------------------------------------------ stats */
 
-static int scr_add(struct pcc_netns_table *t, uint32_t ifindex, const void *st64, size_t len)
+static int scr_add(struct pcc_netns_table *t, uint32_t ifindex, const void *st64, size_t len,
+		   size_t want)
 {
 	struct pcc_scratch_if *grown;
 
@@ -52,7 +53,9 @@ static int scr_add(struct pcc_netns_table *t, uint32_t ifindex, const void *st64
 		t->scrcap = ncap;
 	}
 	t->scr[t->nscr].ifindex = ifindex;
-	pcc_ifstats_load(&t->scr[t->nscr].st, st64, len);
+	/* a new interface's counters past want are 0, not a slot's old ones */
+	memset(&t->scr[t->nscr].st, 0, sizeof(t->scr[t->nscr].st));
+	pcc_ifstats_load(&t->scr[t->nscr].st, st64, len, want);
 	t->nscr++;
 	return 0;
 }
@@ -68,6 +71,7 @@ struct dump_arg {
 	struct pcc_netns_table *t;
 	struct pcc_ns *ns;
 	size_t n;		/* interfaces of the dump so far */
+	size_t st_len;		/* bytes of each one's counters to take */
 	bool scratch;		/* they are in t->scr, not in ns->ifs */
 };
 
@@ -81,7 +85,7 @@ static int to_scratch(struct dump_arg *a)
 	a->t->nscr = 0;
 	for (i = 0; i < a->n; i++)
 		if ((rc = scr_add(a->t, a->ns->ifs[i].ifindex, &a->ns->ifs[i].st,
-				  sizeof(a->ns->ifs[i].st))) < 0)
+				  sizeof(a->ns->ifs[i].st), sizeof(a->ns->ifs[i].st))) < 0)
 			return rc;
 	return 0;
 }
@@ -93,13 +97,13 @@ static int dump_add(uint32_t ifindex, const void *st64, size_t len, void *arg)
 	int rc;
 
 	if (!a->scratch && a->n < ns->nif && ns->ifs[a->n].ifindex == ifindex) {
-		pcc_ifstats_load(&ns->ifs[a->n++].st, st64, len);
+		pcc_ifstats_load(&ns->ifs[a->n++].st, st64, len, a->st_len);
 		return 0;
 	}
 	if (!a->scratch && (rc = to_scratch(a)) < 0)
 		return rc;
 	a->n++;
-	return scr_add(a->t, ifindex, st64, len);
+	return scr_add(a->t, ifindex, st64, len, a->st_len);
 }
 
 /* ns->ifs becomes the dumped list, keeping what is known of old interfaces. */
@@ -250,9 +254,9 @@ out:
 
 static int ifaces_procfs(struct pcc_netns_table *t, struct pcc_ns *ns);
 
-static int ifaces_netlink(struct pcc_netns_table *t, struct pcc_ns *ns)
+static int ifaces_netlink(struct pcc_netns_table *t, struct pcc_ns *ns, size_t st_len)
 {
-	struct dump_arg a = { t, ns, 0, false };
+	struct dump_arg a = { t, ns, 0, st_len, false };
 	int rc;
 
 	t->nl.notes = 0;
@@ -359,17 +363,21 @@ int pcc_ns_read(struct pcc_netns_table *t, struct pcc_ns *ns, uint64_t need)
 	unsigned f;
 	int rc;
 
-	if (need & PCC_NETWANT_IFACES) {
-		rc = ns->sk.sk != NULL ? ifaces_netlink(t, ns) : ifaces_procfs(t, ns);
+	if (need & (PCC_NETWANT_IFACES | PCC_NETWANT_IFBASE)) {
+		size_t st_len = need & PCC_NETWANT_IFACES ? sizeof(struct pcc_ifstats) :
+			PCC_IFSTATS_BASE;
+
+		rc = ns->sk.sk != NULL ? ifaces_netlink(t, ns, st_len) : ifaces_procfs(t, ns);
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc >= 0) {
 			ns->r.nif = ns->nif;
 			ns->r.ifs = ns->nif ? ns->ifs : NULL;
+			ns->r.st_len = ns->sk.sk != NULL ? st_len : sizeof(struct pcc_ifstats);
 		}
 	}
 	/* the usual fetch wants interfaces only: no walk of the counter table */
-	if ((need & ~PCC_NETWANT_IFACES) == 0)
+	if ((need & ~(PCC_NETWANT_IFACES | PCC_NETWANT_IFBASE)) == 0)
 		return 0;
 	for (f = PCC_PNF_SNMP; f < PCC_PNF_N; f++) {
 		mask = pcc_procnet_mask(f) & need;

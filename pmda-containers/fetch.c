@@ -54,6 +54,7 @@ struct fastres {
 					 * fetch: their instances, */
 	const char **ifst;		/* and their struct pcc_ifstats */
 	size_t nifincl, ifinclcap;
+	size_t ifst_len;		/* bytes of counters the per-interface pmids read */
 	pmResult *slow;			/* pmdaFetch's result for the other pmids, or NULL */
 	pmdaResultCallBack free_slow;	/* libpcp_pmda's own result callback */
 };
@@ -156,7 +157,7 @@ static int list_interfaces(const pmdaExt *ext)
 			fr.ifinclcap = cap;
 		}
 		for (j = 0; j < t->nifs; j++) {
-			if ((nif = net_if(t->ifs[j])) == NULL ||
+			if ((nif = net_if(t->ifs[j])) == NULL || t->netr->st_len < fr.ifst_len ||
 			    !in_profile(indom, ext->e_prof, t->ifs[j]->inst))
 				continue;
 			fr.ifinst[fr.nifincl] = t->ifs[j]->inst;
@@ -261,12 +262,15 @@ int fetch_values(int numpmid, pmID *pmids, pmResult **resp, pmdaExt *ext)
 
 	if (grow_res(numpmid) < 0)
 		return pmdaFetch(numpmid, pmids, resp, ext);
+	fr.ifst_len = 0;
 	for (i = 0; i < numpmid; i++) {
 		fr.perif[i] = 0;
 		fr.types[i] = metrics_fast(pmids[i], &fr.defs[i]);
 		if (fr.types[i] < 0 && (fr.offs[i] = metrics_fast_if(pmids[i])) >= 0) {
 			fr.types[i] = PM_TYPE_U64;
 			fr.perif[i] = 1;
+			if ((size_t)fr.offs[i] + sizeof(uint64_t) > fr.ifst_len)
+				fr.ifst_len = (size_t)fr.offs[i] + sizeof(uint64_t);
 		}
 		if (fr.types[i] < 0)
 			fr.slowids[nslow++] = pmids[i];

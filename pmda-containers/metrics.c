@@ -268,10 +268,13 @@ void metrics_want(int numpmid, pmID *pmids, struct pcc_statset *ret_want,
 			pcc_statset_add(&want, iostat[d->arg]);
 			break;
 		case MK_NETIF:
+		case MK_NETALL:		/* arg: the counter's offset */
+			netwant |= (size_t)d->arg + sizeof(uint64_t) <= PCC_IFSTATS_BASE ?
+				PCC_NETWANT_IFBASE : PCC_NETWANT_IFACES;
+			break;
 		case MK_NETPEER:
-		case MK_NETALL:
-		case MK_NETNS:		/* the namespace and flags come with a reading */
-			netwant |= PCC_NETWANT_IFACES;
+		case MK_NETNS:		/* the names, the namespace and flags come with any reading */
+			netwant |= PCC_NETWANT_IFBASE;
 			break;
 		case MK_NETSTAT:
 			netwant |= PCC_NETWANT(d->arg);
@@ -385,11 +388,17 @@ static uint64_t ifstat(const struct pcc_ifstats *st, int offset)
 	return *(const uint64_t *)((const char *)st + offset);
 }
 
+/* Was the counter at offset read in full in this reading? */
+static bool st_current(const struct pcc_netns_reading *r, int offset)
+{
+	return (size_t)offset + sizeof(uint64_t) <= r->st_len;
+}
+
 static int fetch_netif(const struct ctrif *f, const struct mdef *d, pmAtomValue *atom)
 {
 	const struct pcc_netif *nif = net_if(f);
 
-	if (nif == NULL)
+	if (nif == NULL || (d->kind == MK_NETIF && !st_current(f->ctr->netr, d->arg)))
 		return PMDA_FETCH_NOVALUES;
 	if (d->kind == MK_NETPEER) {
 		if (nif->peer[0] == '\0')
@@ -423,6 +432,8 @@ static int fetch_net(const struct ctr *t, const struct mdef *d, pmAtomValue *ato
 			atom->ul = r->members > 1;
 		return PMDA_FETCH_STATIC;
 	case MK_NETALL:
+		if (!st_current(r, d->arg))
+			return PMDA_FETCH_NOVALUES;
 		atom->ull = 0;
 		for (i = 0; i < r->nif; i++)
 			if (strcmp(r->ifs[i].name, "lo") != 0)

@@ -748,20 +748,28 @@ struct pcc_ifstats {
 
 #define PCC_IFNAME_MAX	63	/* bytes of a sanitized interface name (15 raw bytes, "\xHH" each) */
 
-/* One interface of a namespace. */
+/* Bytes of struct pcc_ifstats a PCC_NETWANT_IFBASE reading keeps current: */
+#define PCC_IFSTATS_BASE	(4 * sizeof(uint64_t))	/* {rx,tx}_{packets,bytes} */
+
+/*
+ * One interface of a namespace.  ifindex and the first counters share a
+ * cache line: a fetch of bytes and packets touches one line an interface.
+ */
 struct pcc_netif {
 	uint32_t ifindex;		/* in its namespace; 0 in PCC_NETNS_PROCFS readings */
 	uint32_t peer_ifindex;		/* the host-side device's ifindex, 0 if none */
-	char name[PCC_IFNAME_MAX + 1];	/* pcc_name_sanitize()d name; "" until learnt */
-	char peer[PCC_IFNAME_MAX + 1];	/* the host-side device it is linked to (veth peer,
-					 * macvlan parent), sanitized; "" if none or not in
-					 * the host's namespace */
-	struct pcc_ifstats st;		/* PCC_NETNS_PROCFS: only what /proc/net/dev shows,
+	struct pcc_ifstats st;		/* the first st_len bytes of the reading are current
+					 * (the rest as last read in full, or 0);
+					 * PCC_NETNS_PROCFS: only what /proc/net/dev shows,
 					 * folded as it shows it (rx_dropped includes
 					 * rx_missed_errors; rx_frame_errors the length, over,
 					 * crc and frame errors; tx_carrier_errors the
 					 * aborted, carrier, heartbeat and window errors);
 					 * the other fields are 0 */
+	char name[PCC_IFNAME_MAX + 1];	/* pcc_name_sanitize()d name; "" until learnt */
+	char peer[PCC_IFNAME_MAX + 1];	/* the host-side device it is linked to (veth peer,
+					 * macvlan parent), sanitized; "" if none or not in
+					 * the host's namespace */
 };
 
 /*
@@ -803,7 +811,14 @@ enum pcc_netstat {
 /* Bits of the want argument of pcc_netns_read. */
 #define PCC_NETWANT(stat)	(1ull << (stat))		/* one protocol counter */
 #define PCC_NETWANT_IFACES	(1ull << 63)			/* the interfaces */
-#define PCC_NETWANT_ALL		(PCC_NETWANT_IFACES | ((1ull << PCC_NET_NSTAT) - 1))
+/*
+ * The interfaces, with only the first PCC_IFSTATS_BASE bytes of each one's
+ * counters read ({rx,tx}_{packets,bytes}): what most fetches want, and a
+ * quarter of the bytes to copy and keep in cache per interface.
+ */
+#define PCC_NETWANT_IFBASE	(1ull << 62)
+#define PCC_NETWANT_COUNTERS	((1ull << PCC_NET_NSTAT) - 1)	/* every protocol counter */
+#define PCC_NETWANT_ALL		(PCC_NETWANT_IFACES | PCC_NETWANT_IFBASE | PCC_NETWANT_COUNTERS)
 
 /* Flags returned by pcc_netns_attach and pcc_netns_read. */
 enum pcc_netns_flag {
@@ -819,6 +834,9 @@ struct pcc_netns_reading {
 	uint64_t ns_ino;		/* the namespace's inode number (as in net:[N]), 0 for host */
 	size_t nif;			/* entries in ifs */
 	const struct pcc_netif *ifs;	/* in the kernel's dump order; NULL if nif is 0 */
+	size_t st_len;			/* bytes of each ifs[].st read in this round:
+					 * sizeof(struct pcc_ifstats) for PCC_NETWANT_IFACES,
+					 * PCC_IFSTATS_BASE for PCC_NETWANT_IFBASE alone */
 	uint64_t names_gen;		/* the same from one reading to the next while nif,
 					 * ifs and every name and peer in it stay as they
 					 * were; never the same in two namespaces, never 0:
@@ -882,7 +900,9 @@ void pcc_netns_detach(struct pcc_netns_member *m);
 
 /*
  * pcc_netns_read - the reading of m's namespace in this round: its
- * interfaces if want has PCC_NETWANT_IFACES, the protocol counters whose
+ * interfaces if want has PCC_NETWANT_IFACES (or PCC_NETWANT_IFBASE: their
+ * first counters only; a later read in the round wanting IFACES reads
+ * again), the protocol counters whose
  * PCC_NETWANT() bits are in want.  The first member of a namespace read in
  * a round reads the kernel (one RTM_GETSTATS dump; RTM_GETLINK too, to
  * learn names and host peers, when the set of interfaces changed or the

@@ -12,7 +12,7 @@ static int one(uint32_t ifindex, const void *st64, size_t len, void *arg)
 	struct pcc_ifstats st;
 
 	FUZZ_CHECK(st64 != NULL);
-	pcc_ifstats_load(&st, st64, len);	/* ASan: len bytes are the datagram's */
+	pcc_ifstats_load(&st, st64, len, sizeof(st));	/* ASan: len bytes are the datagram's */
 	return nl_seen_call(arg, ifindex);
 }
 

@@ -250,7 +250,7 @@ START_TEST(counters_bracketed)
 	ck_assert_uint_ge(find_if(r, "lo")->st.rx_packets, 3 * NTCP);	/* handshakes */
 
 	/* a new namespace: its counters are this test's traffic exactly */
-	ck_assert_uint_eq(r->have, PCC_NETWANT_ALL & ~PCC_NETWANT_IFACES);
+	ck_assert_uint_eq(r->have, PCC_NETWANT_COUNTERS);
 	ck_assert_uint_eq(r->v[PCC_NET_TCP_ACTIVE_OPENS], NTCP);
 	ck_assert_uint_eq(r->v[PCC_NET_TCP_PASSIVE_OPENS], NTCP);
 	ck_assert_uint_eq(r->v[PCC_NET_TCP_CURR_ESTAB], 2 * NTCP);
@@ -272,6 +272,66 @@ START_TEST(counters_bracketed)
 	pcc_netns_table_free(t);	/* frees the members too */
 	fx_reap(pa);
 	fx_reap(pb);
+}
+END_TEST
+
+/*
+ * A reading of the first counters only: those bracketed by /proc/net/dev,
+ * st_len says so, and the rest keep what the last full reading had; a full
+ * read later in the same round reads again, all of it.
+ */
+START_TEST(base_counters)
+{
+	unsigned long long base[16], full[16];
+	struct devrow before[16], after[16];
+	const struct pcc_netns_reading *r;
+	const struct pcc_netif *ifp;
+	struct pcc_netns_member *ma;
+	struct pcc_netns_table *t;
+	struct pcc_ifstats last;
+	int nb, na, flags;
+	pid_t pa;
+
+	FX_SKIP_UNLESS_READY();
+	pa = fx_spawn(ns_a, traffic);
+	t = table(NULL);
+	ck_assert_int_eq(pcc_netns_attach(t, pa, &ma), 0);
+	r = read_now(t, ma, PCC_NETWANT_IFACES, &flags);
+	ck_assert_uint_eq(r->st_len, sizeof(struct pcc_ifstats));
+	ck_assert_ptr_nonnull(ifp = find_if(r, "pcu-ab"));
+	last = ifp->st;
+
+	nb = devread(ns_a, before, 16);
+	r = read_now(t, ma, PCC_NETWANT_IFBASE, &flags);
+	na = devread(ns_a, after, 16);
+	ck_assert_uint_eq(r->st_len, PCC_IFSTATS_BASE);
+	ck_assert_int_eq(nb, (int)r->nif);
+	for (size_t i = 0; i < r->nif; i++) {
+		const struct devrow *rb = row(before, nb, r->ifs[i].name);
+		const struct devrow *ra = row(after, na, r->ifs[i].name);
+
+		ck_assert(rb && ra);
+		columns(&r->ifs[i].st, base);
+		for (int k = 0; k < 16; k += 8) {	/* bytes, packets; rx then tx */
+			ck_assert(rb->c[k] <= base[k] && base[k] <= ra->c[k]);
+			ck_assert(rb->c[k + 1] <= base[k + 1] && base[k + 1] <= ra->c[k + 1]);
+		}
+	}
+	ck_assert_ptr_nonnull(ifp = find_if(r, "pcu-ab"));
+	ck_assert_uint_ge(ifp->st.tx_packets, NUDP);
+	ck_assert_mem_eq((const char *)&ifp->st + PCC_IFSTATS_BASE,
+			 (const char *)&last + PCC_IFSTATS_BASE, sizeof(last) - PCC_IFSTATS_BASE);
+
+	/* IFACES after IFBASE in one round: read again, in full */
+	ck_assert_int_eq(pcc_netns_read(ma, PCC_NETWANT_IFACES, &r), flags);
+	ck_assert_uint_eq(r->st_len, sizeof(struct pcc_ifstats));
+	nb = devread(ns_a, after, 16);
+	bracketed(r, before, nb, after, nb);
+	columns(&find_if(r, "pcu-ab")->st, full);
+	ck_assert_uint_ge(full[9], NUDP);
+
+	pcc_netns_table_free(t);
+	fx_reap(pa);
 }
 END_TEST
 
@@ -478,7 +538,7 @@ START_TEST(budget_spent_reads_procfs)
 	ck_assert_ptr_nonnull(find_if(r, "lo"));
 	ck_assert_ptr_nonnull(find_if(r, "pcu-ba"));
 	ck_assert_uint_eq(find_if(r, "pcu-ba")->ifindex, 0);
-	ck_assert_uint_eq(r->have, PCC_NETWANT_ALL & ~PCC_NETWANT_IFACES);
+	ck_assert_uint_eq(r->have, PCC_NETWANT_COUNTERS);
 	ck_assert_uint_eq(b.held, 1);			/* nothing kept: no room */
 
 	/* room again: the files read are kept, and read again through them */
@@ -489,7 +549,7 @@ START_TEST(budget_spent_reads_procfs)
 	ck_assert_uint_eq(b.held, PCC_PNF_N);
 	r = read_now(t, mb, PCC_NETWANT_ALL, &flags);
 	ck_assert_uint_eq(r->nif, 2);
-	ck_assert_uint_eq(r->have, PCC_NETWANT_ALL & ~PCC_NETWANT_IFACES);
+	ck_assert_uint_eq(r->have, PCC_NETWANT_COUNTERS);
 	ck_assert_uint_eq(b.held, PCC_PNF_N);
 	pcc_netns_detach(mb);
 	ck_assert_uint_eq(b.held, 0);
@@ -551,7 +611,7 @@ START_TEST(no_privilege_reads_procfs)
 			_exit(12);
 		if (r->nif != 2 || find_if(r, "pcu-ba") == NULL || find_if(r, "lo") == NULL)
 			_exit(13);
-		if (r->have != (PCC_NETWANT_ALL & ~PCC_NETWANT_IFACES))
+		if (r->have != PCC_NETWANT_COUNTERS)
 			_exit(14);
 		pcc_netns_table_free(t);
 		_exit(0);
@@ -653,6 +713,7 @@ static Suite *make_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, interfaces_and_peers);
 	tcase_add_test(tc, counters_bracketed);
+	tcase_add_test(tc, base_counters);
 	tcase_add_test(tc, host_member);
 	tcase_add_test(tc, shared_namespace);
 	tcase_add_test(tc, renamed_and_added_interfaces);
