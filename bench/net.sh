@@ -21,7 +21,7 @@
 #                   fetching network.interface.{in,out}.{bytes,packets}: what
 #                   PCP offers today; CPU of pmdalinux + pmdaroot (not pmcd)
 #   in turns         bench/pair -n: an agent fetch and a floor sweep taken
-#                   one and one, F of each, each timed alone: the floor
+#                   one and one, 3F of each, each timed alone: the floor
 #                   then meets the machine an agent answering pmcd meets
 #                   (pmcd's and the client's work on the previous result
 #                   in between, and the agent's), and the agent the floor's
@@ -54,7 +54,7 @@
 #
 # usage: bench/net.sh [N...]    (root; default: 10 100)
 # env:   BUILD, BENCH_AGENT, BENCH_F (fetches/sweeps per round, 20),
-#        BENCH_ROUNDS (5), BENCH_VERBOSE (each round's numbers on stderr)
+#        BENCH_ROUNDS (7), BENCH_VERBOSE (each round's numbers on stderr)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -62,7 +62,7 @@ BUILD=${BUILD:-$top/build}
 case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
 AGENT=${BENCH_AGENT:-$BUILD/pmdacontainers}
 F=${BENCH_F:-20}
-ROUNDS=${BENCH_ROUNDS:-5}
+ROUNDS=${BENCH_ROUNDS:-7}
 NS=${*:-"10 100"}
 die() { echo "bench/net: $*" >&2; exit 1; }
 note() { echo "bench/net: $*" >&2; }
@@ -209,7 +209,7 @@ for n in $NS; do
 			read -r _ _ _ l < <("$BUILD/bench/fetch" -C "$ST/names" -p "$linux,$root" \
 				"$F" "${LM[@]}" 2>/dev/null) || l=NA
 		fi
-		read -r ta tf tr < <(PCP_HOST=$HOST "$BUILD/bench/pair" -n "$PMDA" "$F" "$ST/pids" \
+		read -r ta tf tr < <(PCP_HOST=$HOST "$BUILD/bench/pair" -n "$PMDA" $((3 * F)) "$ST/pids" \
 			"${CM[@]}") || die "round $r: bench/pair -n failed"
 		if [ -z "${a:-}" ] || [ -z "${b:-}" ] || [ -z "$k" ] || [ -z "${tr:-}" ]; then
 			die "round $r: no number (agent gone?)"
