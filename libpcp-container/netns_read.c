@@ -6,7 +6,7 @@
  *
  * Access pattern: pcc_netns_read calls pcc_ns_read once per namespace per
  * round for what it has not read yet in the round.  The steady state is
- * one sendmsg and a recvmsg or two for the interfaces, and one pread loop
+ * one sendto and a recvfrom or two for the interfaces, and one pread loop
  * per wanted counter file on a kept fd; no allocation.  Names are learnt
  * (RTM_GETLINK dump in the namespace, RTM_GETNSID once, and one
  * RTM_GETLINK per host peer on the host socket) only when the dump shows a
