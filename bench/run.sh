@@ -44,7 +44,12 @@
 #       per-fd cost bench/kmem measures on the same kind of files), that
 #       every container is reported; then discovery: a no-change fetch,
 #       NEW (100) containers made (seen by the next fetch? inotify events,
-#       scans, CPU) and removed again.
+#       scans, CPU) and removed again.  Then a process with a network
+#       namespace of its own (lo only, bench/netprocs) in each of the N2
+#       containers: every container attached, a socket and a pidfd each
+#       from the fd budget the kept cgroup files share; the fetch of the
+#       interface counters, the fds by kind, the file kinds still kept and
+#       the full fetch with them (BENCH_NETNS=0 leaves this out).
 # Each measurement is a median over ROUNDS rounds that alternate the PMDA
 # and the floors, so that load from elsewhere on the machine hits both, and
 # each starts after one untimed fetch or pass (the floors had one: a first
@@ -53,7 +58,7 @@
 # round in which another client fetched from the PMDA, or the PMDA was
 # replaced (other trees install theirs), is done again.
 #
-# env: BUILD (build dir), BENCH_N1, BENCH_N2 (0: stop after N1), BENCH_NEW,
+# env: BUILD (build dir), BENCH_N1, BENCH_N2 (0: stop after N1), BENCH_NEW, BENCH_NETNS,
 #      BENCH_ROUNDS (7), BENCH_F (fetches per round at N1, 10), BENCH_VERBOSE
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,8 +87,19 @@ pmprobe -v hinv.ncpu 2>/dev/null | grep -q ' 1 ' || die "pmcd is not running"
 
 hiers=$(awk '$3=="cgroup" && $4 ~ /(^|,)(cpu|cpuacct|memory|blkio|pids)(,|$)/ {print $2}
 	     $3=="cgroup2" {print $2}' /proc/mounts | sort -u)
+NETPIDS=
 cleanup() {
-	local h
+	local h p _
+	# the namespaces' processes first: a cgroup with a process is not removed
+	if [ -n "$NETPIDS" ] && [ -s "$NETPIDS" ]; then
+		xargs kill -KILL < "$NETPIDS" 2>/dev/null
+		for _ in $(seq 1 100); do
+			p=0
+			while read -r pid; do [ -d "/proc/$pid" ] && p=$((p + 1)); done < "$NETPIDS"
+			[ "$p" = 0 ] && break
+			sleep 0.1
+		done
+	fi
 	for h in $hiers; do
 		[ -d "$h/$SLICE" ] || continue
 		find "$h/$SLICE" -mindepth 1 -maxdepth 1 -type d -exec rmdir {} + 2>/dev/null
@@ -463,5 +479,51 @@ cpu_rm="PMDA CPU $(calc "($c1 - $c0) / 1e6" 1) ms"
 [ $((f1 - f0)) -gt 2 ] && cpu_rm="PMDA CPU n/a: $((f1 - f0 - 2)) fetches by other clients meanwhile"
 printf '   %-40s %s\n' "$NEW containers removed" "next fetch saw $((seen - gone)) of $NEW gone; events $((e1 - e0)), partial scans $((ps1 - ps0)), full scans $((fs1 - fs0))"
 printf '   %-40s %s\n' "" "discovery time $(calc "($d1 - $d0) / 1e6" 1) ms; $cpu_rm"
+
+# ------------------------------------------------------------------ namespaces at N2
+# every container with a process in a network namespace of its own (lo
+# only): each attached container holds a socket and a pidfd from the same
+# fd budget as the kept cgroup files
+if [ "${BENCH_NETNS:-1}" = 1 ] && [ -x "$BUILD/bench/netprocs" ]; then
+	note "a network namespace in each of the $N2 containers"
+	rel=()
+	for h in $hiers; do rel+=("$h"); done
+	for i in $(seq 1 "$N2"); do echo "$SLICE/$(cgname "$i")"; done |
+		"$BUILD/bench/netprocs" 3600 "${rel[@]}" > "$TMP/netprocs" || die "bench/netprocs failed"
+	NETPIDS=$TMP/netprocs
+	ensure_ours
+	NM=(container.net.in.bytes container.net.in.packets container.net.out.bytes container.net.out.packets)
+	# attached at a fetch that wants them (an empty container is tried again
+	# after up to 8 s): until every one has its lo.  Then both kinds of
+	# fetch, as a client sampling both makes them: the pidfds go back to
+	# the budget when it is short, and the plan balances again
+	for _ in $(seq 1 60); do
+		nlo=$("$BUILD/bench/fetch" 1 container.net.in.bytes >/dev/null; pminfo -f container.net.in.bytes | grep -c '::lo"')
+		[ "$nlo" -ge "$N2" ] && break
+		sleep 0.5
+	done
+	for _ in $(seq 1 $((N2 / 256 + 3))); do
+		"$BUILD/bench/fetch" 1 "${CMETRICS[@]}" container.net.in.bytes >/dev/null
+	done
+	ensure_ours
+	net_us=$(pmda_cost 5 "${NM[@]}")
+	pmda_measure 2 "${CMETRICS[@]}"
+	full_us=$(num "$COST") rd3=$READS op3=$OPENS
+	read -r fds3 kinds3 kinds_all3 < <(ctl fds fd_kinds_kept fd_kinds | tr '\n' ' ')
+	find "/proc/$PMDA/fd" -type l -printf '%l\n' 2>/dev/null > "$TMP/held3"
+	socks=$(grep -c '^socket:' "$TMP/held3")
+	pidfds=$(grep -c 'pidfd' "$TMP/held3")
+	cg3=$(grep -c '^/sys/fs/cgroup/' "$TMP/held3")
+	rss3=$(awk '/^VmRSS/ {print $2}' "/proc/$PMDA/status")
+	echo
+	echo "== $N2 containers, each with a network namespace of its own (lo only)"
+	printf '   %-40s %s\n' "containers with network values (lo)" "$nlo of $N2"
+	printf '   %-40s %s\n' "fetch of container.net.{in,out}.*" "$net_us us ($(calc "$net_us / $N2" 2) us a namespace)"
+	printf '   %-40s %s\n' "fds held (all)" "$fds3: $socks sockets, $pidfds pidfds, $cg3 cgroup files (were $cgfds)"
+	printf '   %-40s %s\n' "file kinds kept in every container" "$kinds3 of $kinds_all3 (were $kinds)"
+	printf '   %-40s %s\n' "full fetch of container.{cpu,...}" "$full_us us (was $big_us); files read / opened $rd3 / $op3"
+	printf '   %-40s %s\n' "VmRSS" "$(calc "$rss3 / 1024" 1) MB"
+fi
+
 echo
 echo "us: CPU microseconds (/proc/PID/task/*/schedstat for daemons, CLOCK_PROCESS_CPUTIME_ID for floors)"

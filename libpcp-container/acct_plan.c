@@ -31,7 +31,10 @@
  *    left (a partial kind, first come first served), the rest nothing.
  * The room is budget->max less what other users of the budget hold (the
  * network table's sockets and files) and less max/32 kept back for them,
- * so a new namespace still gets a socket.  So at 5000 containers on a
+ * so a new namespace still gets a socket.  Files before sockets: at 5000
+ * containers with a namespace each, giving every namespace a socket cost
+ * the cgroup reads what it saved the network reads (bench/run.sh; see
+ * pcc_fdbudget.tight for the pidfds).  So at 5000 containers on a
  * 17952-fd budget every container keeps its three most-read files and
  * some keep a fourth, and at 1000 every container keeps all 17.
  *
@@ -89,6 +92,7 @@ void acct_plan_leave(struct pcc_fdbudget *b)
 	free(p->buf);
 	free(p);
 	b->plan = NULL;
+	b->tight = false;
 }
 
 /* Class of a score against the top score: round(log2(top / score)), capped. */
@@ -162,6 +166,7 @@ void acct_plan_balance(struct pcc_fdbudget *b, bool epoch_over)
 	}
 	if (shrunk)
 		p->gen++;
+	b->tight = p->kinds_partial > 0 || p->kinds_kept < n;
 	p->dirty = false;
 	p->balances++;
 }

@@ -42,6 +42,9 @@ bool pcc_ns_fd_take(struct pcc_netns_table *t, bool socket)
 {
 	if (t->budget == NULL)
 		return socket;
+	/* the cgroup files are short of fds: they come first (pcc_fdbudget) */
+	if (!socket && t->budget->tight)
+		return false;
 	if (t->budget->held >= t->budget->max)
 		return false;
 	t->budget->held++;
@@ -61,6 +64,24 @@ void pcc_ns_sock_close(struct pcc_netns_table *t, struct pcc_nlsk *s)
 	pcc_nl_close(s);
 	/* with no budget sockets are not counted; a kept file never exists then */
 	pcc_ns_fd_give(t);
+}
+
+int pcc_ns_sock_open(struct pcc_netns_table *t, struct pcc_ns *ns, int nsfd)
+{
+	int rc;
+
+	if (!pcc_ns_fd_take(t, true))
+		return -EMFILE;
+	rc = pcc_nl_open(nsfd, &ns->sk);
+	if (rc < 0) {
+		pcc_ns_fd_give(t);
+		/* no privilege: /proc/PID/net/dev for good; no fd, no memory: later */
+		if (rc == -EPERM || rc == -EACCES)
+			ns->denied = true;
+		return rc;
+	}
+	ns->watched = pcc_nl_watch_links(&ns->sk) == 0;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ namespaces */
@@ -137,18 +158,12 @@ static int ns_new(struct pcc_netns_table *t, int nsfd, const struct stat *st, pi
 	ns->round = UINT64_MAX;
 	for (f = 0; f < PCC_PNF_N; f++)
 		ns->fd[f] = -1;
-	if (pcc_ns_fd_take(t, true)) {
-		rc = pcc_nl_open(nsfd, &ns->sk);
-		if (rc == -ENOMEM) {
-			pcc_ns_fd_give(t);
-			free(ns);
-			return rc;
-		}
-		/* no privilege (-EPERM), no fd (-EMFILE): read it through procfs */
-		if (rc < 0)
-			pcc_ns_fd_give(t);
-		else
-			ns->watched = pcc_nl_watch_links(&ns->sk) == 0;
+	ns->sk.fd = -1;
+	/* no privilege (-EPERM), no fd (-EMFILE): read it through procfs */
+	rc = pcc_ns_sock_open(t, ns, nsfd);
+	if (rc == -ENOMEM) {
+		free(ns);
+		return rc;
 	}
 	ns->r.ns_ino = (uint64_t)st->st_ino;
 	pcc_ns_names_changed(t, ns);
@@ -188,6 +203,7 @@ static void watch(struct pcc_netns_table *t, struct pcc_netns_member *m)
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = m };
 	int fd;
 
+
 	if (t->epfd < 0) {
 		if (!pcc_ns_fd_take(t, false))
 			return;
@@ -207,6 +223,7 @@ static void watch(struct pcc_netns_table *t, struct pcc_netns_member *m)
 		return;
 	}
 	m->pidfd = fd;
+	t->nwatched++;
 }
 
 /*
@@ -221,6 +238,7 @@ static void unwatch(struct pcc_netns_member *m)
 	epoll_ctl(m->t->epfd, EPOLL_CTL_DEL, m->pidfd, NULL);
 	close(m->pidfd);
 	m->pidfd = -1;
+	m->t->nwatched--;
 	pcc_ns_fd_give(m->t);
 }
 
@@ -509,6 +527,36 @@ void pcc_netns_table_free(struct pcc_netns_table *t)
 	free(t);
 }
 
+/*
+ * The budget went short of fds for the cgroup files: the kept ones that
+ * are not sockets go back to it (a kept cgroup file saves more a read,
+ * pcc_fdbudget says how much): the pidfds, whose members are checked with
+ * kill(pid, 0) from now on, and the kept /proc/PID/net files, opened per
+ * read from now on.  While it is short none are taken (pcc_ns_fd_take).
+ */
+static void give_back(struct pcc_netns_table *t)
+{
+	struct pcc_netns_member *m;
+	size_t i;
+	unsigned f;
+
+	for (m = t->members; m != NULL && t->nwatched > 0; m = m->next) {
+		if (m->pidfd >= 0) {
+			unwatch(m);
+			m->verify = VERIFY_CHECKS;
+		}
+	}
+	for (i = 0; i < t->nns; i++) {
+		for (f = 0; f < PCC_PNF_N; f++) {
+			if (t->ns[i]->fd[f] >= 0) {
+				close(t->ns[i]->fd[f]);
+				t->ns[i]->fd[f] = -1;
+				pcc_ns_fd_give(t);
+			}
+		}
+	}
+}
+
 int pcc_netns_table_refresh(struct pcc_netns_table *t)
 {
 	struct pcc_netns_member *m;
@@ -522,6 +570,11 @@ int pcc_netns_table_refresh(struct pcc_netns_table *t)
 	 * is no one to check here, and no walk of the list, which is a cache
 	 * miss per member (3% of the agent's CPU at 100 namespaces).
 	 */
+	if (t->budget != NULL && t->budget->tight != t->tight) {
+		t->tight = t->budget->tight;
+		if (t->tight)
+			give_back(t);
+	}
 	all = t->nchecked == t->nlive;
 	t->round++;
 	t->nchecked = 0;

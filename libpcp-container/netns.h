@@ -197,6 +197,8 @@ struct pcc_ns {
 	unsigned relearn;		/* reads of the interfaces until they are learnt anyway */
 	bool links_stale;		/* names and peers to be learnt at the next read */
 	bool watched;			/* sk gets the namespace's link notifications */
+	bool denied;			/* no socket for want of privilege: never retried */
+	uint64_t sock_retry;		/* no socket: not tried again before this round */
 	unsigned members;		/* live members in it, >= 1 while it exists */
 	struct pcc_netns_reading r;
 	dev_t dev;			/* of its nsfs inode: the key */
@@ -225,6 +227,10 @@ struct pcc_netns_table {
 	uint64_t names_gen;		/* the last pcc_netns_reading.names_gen given out */
 	size_t nlive;			/* members not gone */
 	size_t nchecked;		/* of them, those checked in this round */
+	size_t nwatched;		/* members with a pidfd */
+	bool tight;			/* the budget's tight at the last refresh */
+	uint64_t upgrade_round;		/* the round upgrades were last counted in */
+	unsigned upgrades;		/* procfs namespaces given a socket in it */
 	size_t nns, nscap;
 	struct pcc_ns **ns;		/* every namespace with members */
 	struct pcc_netns_member *members;	/* every member, a doubly linked list */
@@ -259,6 +265,8 @@ bool pcc_ns_fd_take(struct pcc_netns_table *t, bool socket);
 void pcc_ns_fd_give(struct pcc_netns_table *t);
 /* Close s (none is fine) and give its fd back to the budget. */
 void pcc_ns_sock_close(struct pcc_netns_table *t, struct pcc_nlsk *s);
+/* A socket in ns, made through nsfd; 0, or -errno (-EPERM/-EACCES set ns->denied). */
+int pcc_ns_sock_open(struct pcc_netns_table *t, struct pcc_ns *ns, int nsfd);
 
 /* ------------------------------------------------------------------ netns_read.c */
 

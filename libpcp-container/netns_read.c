@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "netns.h"
@@ -326,7 +327,7 @@ static int dev_cb(const char *name, size_t namelen, const struct pcc_ifstats *st
 	struct pcc_netif *ifp, *grown;
 
 	if (ns->nif == ns->ifcap) {
-		size_t ncap = ns->ifcap ? ns->ifcap * 2 : 4;
+		size_t ncap = ns->ifcap ? ns->ifcap * 2 : 2;	/* lo and eth0: 672 bytes */
 
 		grown = realloc(ns->ifs, ncap * sizeof(*grown));
 		if (grown == NULL)
@@ -356,6 +357,54 @@ static int ifaces_procfs(struct pcc_netns_table *t, struct pcc_ns *ns)
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * A namespace read through /proc/PID/net/dev (it came when the budget had
+ * no room) gets a socket once the budget has room again beyond what the
+ * plan keeps back for new namespaces, and no cgroup file is short of an
+ * fd (containers went): taking that reserve would make the plan shrink
+ * the files to restore it, and sockets would ratchet the files out (a
+ * loss at 5000 containers, see pcc_fdbudget).  At most UPGRADES a round (a thread and a
+ * setns each, ~50 us); one that fails for want of an fd waits RETRY_ROUNDS.
+ */
+#define UPGRADES	256
+#define RETRY_ROUNDS	64
+
+static void upgrade(struct pcc_netns_table *t, struct pcc_ns *ns)
+{
+	char path[48];
+	struct stat st;
+	int fd, rc;
+
+	/* room beyond the max/32 the plan keeps back for new namespaces */
+	if (t->round < ns->sock_retry || (t->budget != NULL && (t->budget->tight ||
+	    t->budget->held + t->budget->max / 32 >= t->budget->max)))
+		return;
+	if (t->upgrade_round != t->round) {
+		t->upgrade_round = t->round;
+		t->upgrades = 0;
+	}
+	if (t->upgrades >= UPGRADES)
+		return;
+	t->upgrades++;
+	snprintf(path, sizeof(path), "proc/%d/ns/net", (int)ns->pid);
+	if ((fd = openat(t->rootfd, path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;	/* the process is gone: the member's check says so */
+	rc = -ENOENT;
+	if (fstat(fd, &st) == 0 && st.st_ino == ns->ino && st.st_dev == ns->dev)
+		rc = pcc_ns_sock_open(t, ns, fd);
+	close(fd);
+	if (rc == 0) {
+		if (ns->fd[PCC_PNF_DEV] >= 0) {	/* no use now */
+			close(ns->fd[PCC_PNF_DEV]);
+			ns->fd[PCC_PNF_DEV] = -1;
+			pcc_ns_fd_give(t);
+		}
+		ns->links_stale = true;
+	} else if (!ns->denied) {
+		ns->sock_retry = t->round + RETRY_ROUNDS;
+	}
+}
+
 int pcc_ns_read(struct pcc_netns_table *t, struct pcc_ns *ns, uint64_t need)
 {
 	uint64_t mask;
@@ -367,6 +416,8 @@ int pcc_ns_read(struct pcc_netns_table *t, struct pcc_ns *ns, uint64_t need)
 		size_t st_len = need & PCC_NETWANT_IFACES ? sizeof(struct pcc_ifstats) :
 			PCC_IFSTATS_BASE;
 
+		if (ns->sk.sk == NULL && !ns->denied)
+			upgrade(t, ns);
 		rc = ns->sk.sk != NULL ? ifaces_netlink(t, ns, st_len) : ifaces_procfs(t, ns);
 		if (rc == -ENOMEM)
 			return rc;

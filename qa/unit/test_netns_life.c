@@ -173,6 +173,66 @@ START_TEST(watched_exits)
 }
 END_TEST
 
+/*
+ * When the budget's plan says the cgroup files are short of fds (tight),
+ * the next refresh gives back the pidfds and the kept /proc/PID/net files;
+ * the sockets stay, the members still read and still see exits (kill), and
+ * no new pidfd or kept file is taken until it is no longer tight.
+ */
+START_TEST(tight_budget_gives_back)
+{
+	struct pcc_fdbudget b = { .max = 64, .held = 0 };
+	const struct pcc_netns_reading *r;
+	struct pcc_netns_member *mx, *my, *mz;
+	struct pcc_netns_table *t;
+	pid_t px, py, pz;
+	unsigned base;
+
+	FX_SKIP_UNLESS_READY();
+	if (!fx_have_pidfd())
+		return;		/* no pidfds here (valgrind) */
+	if (root < 0)
+		root = pcc_sysroot_open("/");
+	ck_assert_int_eq(pcc_netns_table_new(root, &b, &t), 0);
+	px = fx_spawn(ns_a, NULL);
+	py = fx_spawn(ns_b, NULL);
+	ck_assert_int_eq(pcc_netns_attach(t, px, &mx), 0);
+	ck_assert_int_eq(pcc_netns_attach(t, py, &my), 0);
+	ck_assert_int_ge(mx->pidfd, 0);
+	ck_assert_int_eq(pcc_netns_table_refresh(t), 0);
+	ck_assert_int_eq(read_all(mx, &r), 0);		/* keeps the snmp... files */
+	ck_assert_uint_eq(r->have, PCC_NETWANT_COUNTERS);
+	/* 2 sockets, epoll, 2 pidfds and the kept counter files */
+	ck_assert_uint_gt(b.held, 5);
+
+	b.tight = true;
+	ck_assert_int_eq(pcc_netns_table_refresh(t), 0);
+	/* the two namespaces' sockets, the host's (peers were looked up), epoll */
+	base = 3 + (t->host_sk.sk != NULL);
+	ck_assert_uint_eq(b.held, base);
+	ck_assert_int_eq(mx->pidfd, -1);
+	ck_assert_int_eq(my->pidfd, -1);
+	ck_assert_int_eq(read_all(mx, &r), 0);
+	ck_assert_uint_eq(r->have, PCC_NETWANT_COUNTERS);	/* opened per read */
+	ck_assert_uint_ge(r->nif, 2);
+	ck_assert_uint_eq(b.held, base);
+	pz = fx_spawn(ns_a, NULL);
+	ck_assert_int_eq(pcc_netns_attach(t, pz, &mz), PCC_NETNS_SHARED);
+	ck_assert_int_eq(mz->pidfd, -1);		/* none while tight */
+	ck_assert_uint_eq(b.held, base);
+	fx_reap(py);
+	ck_assert_int_ge(pcc_netns_table_refresh(t), 0);
+	ck_assert_int_eq(read_all(my, &r), -ENOENT);	/* y's exit, seen by kill */
+	ck_assert_uint_eq(b.held, base - 1);		/* its namespace's socket */
+	pcc_netns_detach(my);
+
+	pcc_netns_table_free(t);
+	ck_assert_uint_eq(b.held, 0);
+	fx_reap(px);
+	fx_reap(pz);
+}
+END_TEST
+
 START_TEST(shared_loses_its_reader)
 {
 	const struct pcc_netns_reading *r;
@@ -389,6 +449,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, gone_unread);
 	tcase_add_test(tc, exit_between_refresh_and_read);
 	tcase_add_test(tc, watched_exits);
+	tcase_add_test(tc, tight_budget_gives_back);
 	tcase_add_test(tc, shared_loses_its_reader);
 	tcase_add_test(tc, attach_errors);
 	tcase_add_test(tc, namespace_let_go);
