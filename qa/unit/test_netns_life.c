@@ -17,15 +17,21 @@
 
 static int root = -1;
 
-static struct pcc_netns_table *table(void)
+/* A table with budget b (NULL: none, so no pidfd and no kept file). */
+static struct pcc_netns_table *table_with(struct pcc_fdbudget *b)
 {
 	struct pcc_netns_table *t = NULL;
 
 	if (root < 0)
 		root = pcc_sysroot_open("/");
 	ck_assert_int_ge(root, 0);
-	ck_assert_int_eq(pcc_netns_table_new(root, NULL, &t), 0);
+	ck_assert_int_eq(pcc_netns_table_new(root, b, &t), 0);
 	return t;
+}
+
+static struct pcc_netns_table *table(void)
+{
+	return table_with(NULL);
 }
 
 static int read_all(struct pcc_netns_member *m, const struct pcc_netns_reading **ret)
@@ -138,9 +144,7 @@ START_TEST(watched_exits)
 	FX_SKIP_UNLESS_READY();
 	if (!fx_have_pidfd())
 		return;		/* no pidfds here (valgrind): the kill(pid, 0) cases cover it */
-	if (root < 0)
-		root = pcc_sysroot_open("/");
-	ck_assert_int_eq(pcc_netns_table_new(root, &b, &t), 0);
+	t = table_with(&b);
 	px = fx_spawn(ns_b, NULL);
 	py = fx_spawn(ns_a, NULL);
 	pz = fx_spawn(ns_a, NULL);
@@ -191,9 +195,7 @@ START_TEST(tight_budget_gives_back)
 	FX_SKIP_UNLESS_READY();
 	if (!fx_have_pidfd())
 		return;		/* no pidfds here (valgrind) */
-	if (root < 0)
-		root = pcc_sysroot_open("/");
-	ck_assert_int_eq(pcc_netns_table_new(root, &b, &t), 0);
+	t = table_with(&b);
 	px = fx_spawn(ns_a, NULL);
 	py = fx_spawn(ns_b, NULL);
 	ck_assert_int_eq(pcc_netns_attach(t, px, &mx), 0);
