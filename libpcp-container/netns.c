@@ -66,6 +66,21 @@ void pcc_ns_sock_close(struct pcc_netns_table *t, struct pcc_nlsk *s)
 	pcc_ns_fd_give(t);
 }
 
+int pcc_ns_open(const struct pcc_netns_table *t, const char *path, dev_t dev, ino_t ino)
+{
+	struct stat st;
+	int fd;
+
+	fd = openat(t->rootfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ESRCH ? -ENOENT : -errno;
+	if (fstat(fd, &st) < 0 || st.st_ino != ino || st.st_dev != dev) {
+		close(fd);
+		return -ENOENT;
+	}
+	return fd;
+}
+
 int pcc_ns_sock_open(struct pcc_netns_table *t, struct pcc_ns *ns, int nsfd)
 {
 	int rc;
@@ -331,7 +346,7 @@ int pcc_netns_attach(struct pcc_netns_table *t, pid_t pid,
 {
 	struct pcc_netns_member *m;
 	struct pcc_ns *ns;
-	struct stat st, st2;
+	struct stat st;
 	int fd, rc = 0;
 
 	if (t == NULL || pid <= 0 || ret_member == NULL)
@@ -355,16 +370,13 @@ int pcc_netns_attach(struct pcc_netns_table *t, pid_t pid,
 	}
 	ns = ns_find(t, st.st_dev, st.st_ino);
 	if (ns == NULL) {
-		fd = openat(t->rootfd, m->nspath, O_RDONLY | O_CLOEXEC);
+		/* the process may have exited, or moved, since the fstatat */
+		fd = pcc_ns_open(t, m->nspath, st.st_dev, st.st_ino);
 		if (fd < 0) {
-			rc = vanished(errno) ? -ENOENT : -errno;
+			rc = fd;
 			goto out_free;
 		}
-		/* the process may have exited, or moved, since the fstatat */
-		if (fstat(fd, &st2) < 0 || st2.st_ino != st.st_ino || st2.st_dev != st.st_dev)
-			rc = -ENOENT;
-		else
-			rc = ns_new(t, fd, &st, pid, &ns);
+		rc = ns_new(t, fd, &st, pid, &ns);
 		close(fd);
 		if (rc < 0)
 			goto out_free;

@@ -265,6 +265,12 @@ bool pcc_ns_fd_take(struct pcc_netns_table *t, bool socket);
 void pcc_ns_fd_give(struct pcc_netns_table *t);
 /* Close s (none is fine) and give its fd back to the budget. */
 void pcc_ns_sock_close(struct pcc_netns_table *t, struct pcc_nlsk *s);
+/*
+ * An fd of the namespace file path (below the table's root: "proc/PID/ns/net")
+ * if it is still the namespace (dev, ino); -ENOENT if the process has gone or
+ * moved, -errno.
+ */
+int pcc_ns_open(const struct pcc_netns_table *t, const char *path, dev_t dev, ino_t ino);
 /* A socket in ns, made through nsfd; 0, or -errno (-EPERM/-EACCES set ns->denied). */
 int pcc_ns_sock_open(struct pcc_netns_table *t, struct pcc_ns *ns, int nsfd);
 

@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "netns.h"
@@ -321,11 +320,27 @@ static ssize_t read_pnf(struct pcc_netns_table *t, struct pcc_ns *ns, enum pcc_p
 	return n;
 }
 
+/* One /proc/PID/net/dev read's interfaces into ns->ifs, noting a change of names. */
+struct dev_arg {
+	struct pcc_ns *ns;
+	size_t old;		/* interfaces before this read */
+	bool changed;		/* a name differs from the one in its place before */
+};
+
 static int dev_cb(const char *name, size_t namelen, const struct pcc_ifstats *st, void *arg)
 {
-	struct pcc_ns *ns = arg;
+	struct dev_arg *a = arg;
+	struct pcc_ns *ns = a->ns;
+	char clean[PCC_IFNAME_MAX + 1];
 	struct pcc_netif *ifp, *grown;
 
+	if (pcc_name_sanitize(name, namelen, clean, sizeof(clean)) < 0)
+		clean[0] = '\0';
+	if (ns->nif < a->old && strcmp(ns->ifs[ns->nif].name, clean) == 0) {
+		ns->ifs[ns->nif++].st = *st;	/* the usual read: the same list */
+		return 0;
+	}
+	a->changed = true;
 	if (ns->nif == ns->ifcap) {
 		size_t ncap = ns->ifcap ? ns->ifcap * 2 : 2;	/* lo and eth0: 672 bytes */
 
@@ -337,14 +352,20 @@ static int dev_cb(const char *name, size_t namelen, const struct pcc_ifstats *st
 	}
 	ifp = &ns->ifs[ns->nif++];
 	memset(ifp, 0, sizeof(*ifp));
-	if (pcc_name_sanitize(name, namelen, ifp->name, sizeof(ifp->name)) < 0)
-		ifp->name[0] = '\0';
+	memcpy(ifp->name, clean, sizeof(ifp->name));
 	ifp->st = *st;
 	return 0;
 }
 
+/*
+ * The interfaces from /proc/PID/net/dev.  The names generation changes only
+ * when the list does: a reader matching names (the PMDA) does it again only
+ * then, not at every read of the thousands of namespaces a budget with no
+ * room for their sockets leaves here.
+ */
 static int ifaces_procfs(struct pcc_netns_table *t, struct pcc_ns *ns)
 {
+	struct dev_arg a = { ns, ns->nif, false };
 	ssize_t n;
 	int rc;
 
@@ -352,8 +373,9 @@ static int ifaces_procfs(struct pcc_netns_table *t, struct pcc_ns *ns)
 	if (n < 0)
 		return (int)n;
 	ns->nif = 0;
-	pcc_ns_names_changed(t, ns);	/* each read makes the list anew */
-	rc = pcc_procnet_dev(t->buf, (size_t)n, dev_cb, ns);
+	rc = pcc_procnet_dev(t->buf, (size_t)n, dev_cb, &a);
+	if (rc < 0 || a.changed || ns->nif != a.old)
+		pcc_ns_names_changed(t, ns);
 	return rc < 0 ? rc : 0;
 }
 
@@ -372,7 +394,6 @@ static int ifaces_procfs(struct pcc_netns_table *t, struct pcc_ns *ns)
 static void upgrade(struct pcc_netns_table *t, struct pcc_ns *ns)
 {
 	char path[48];
-	struct stat st;
 	int fd, rc;
 
 	/* room beyond the max/32 the plan keeps back for new namespaces */
@@ -387,11 +408,9 @@ static void upgrade(struct pcc_netns_table *t, struct pcc_ns *ns)
 		return;
 	t->upgrades++;
 	snprintf(path, sizeof(path), "proc/%d/ns/net", (int)ns->pid);
-	if ((fd = openat(t->rootfd, path, O_RDONLY | O_CLOEXEC)) < 0)
-		return;	/* the process is gone: the member's check says so */
-	rc = -ENOENT;
-	if (fstat(fd, &st) == 0 && st.st_ino == ns->ino && st.st_dev == ns->dev)
-		rc = pcc_ns_sock_open(t, ns, fd);
+	if ((fd = pcc_ns_open(t, path, ns->dev, ns->ino)) < 0)
+		return;	/* the process is gone or moved: the member's check says so */
+	rc = pcc_ns_sock_open(t, ns, fd);
 	close(fd);
 	if (rc == 0) {
 		if (ns->fd[PCC_PNF_DEV] >= 0) {	/* no use now */

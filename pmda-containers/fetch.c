@@ -148,6 +148,9 @@ static int list_interfaces(const pmdaExt *ext)
 			continue;
 		if (pmda.scope != CTX_ALL && t->inst != pmda.scope)
 			continue;
+		/* no reading, or one without the counters asked for: no values */
+		if (t->netr == NULL || t->netr->st_len < fr.ifst_len)
+			continue;
 		if (fr.nifincl + t->nifs > fr.ifinclcap) {
 			size_t cap = 2 * (fr.nifincl + t->nifs);
 
@@ -157,7 +160,7 @@ static int list_interfaces(const pmdaExt *ext)
 			fr.ifinclcap = cap;
 		}
 		for (j = 0; j < t->nifs; j++) {
-			if ((nif = net_if(t->ifs[j])) == NULL || t->netr->st_len < fr.ifst_len ||
+			if ((nif = net_if(t->ifs[j])) == NULL ||
 			    !in_profile(indom, ext->e_prof, t->ifs[j]->inst))
 				continue;
 			fr.ifinst[fr.nifincl] = t->ifs[j]->inst;

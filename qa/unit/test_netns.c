@@ -520,6 +520,7 @@ START_TEST(budget_spent_reads_procfs)
 	const struct pcc_netns_reading *r;
 	struct pcc_netns_member *ma, *mb;
 	struct pcc_netns_table *t;
+	uint64_t gen;
 	pid_t pa, pb;
 	int flags;
 
@@ -540,13 +541,22 @@ START_TEST(budget_spent_reads_procfs)
 	ck_assert_uint_eq(find_if(r, "pcu-ba")->ifindex, 0);
 	ck_assert_uint_eq(r->have, PCC_NETWANT_COUNTERS);
 	ck_assert_uint_eq(b.held, 1);			/* nothing kept: no room */
+	/* the same list read again: the same names generation */
+	gen = r->names_gen;
+	r = read_now(t, mb, PCC_NETWANT_ALL, &flags);
+	ck_assert_int_eq(flags, PCC_NETNS_PROCFS);
+	ck_assert_uint_eq(r->names_gen, gen);
 
-	/* room again: the files read are kept, and read again through them */
+	/* room again: the namespace gets its socket (its dev file is no use
+	 * then), the counter files read are kept, and read again through them */
 	pcc_netns_detach(ma);
 	ck_assert_uint_eq(b.held, 0);
 	b.max = 16;
 	r = read_now(t, mb, PCC_NETWANT_ALL, &flags);
-	ck_assert_uint_eq(b.held, PCC_PNF_N);
+	ck_assert_int_eq(flags, 0);
+	ck_assert_uint_gt(find_if(r, "pcu-ba")->ifindex, 0);
+	ck_assert_uint_ne(r->names_gen, gen);
+	ck_assert_uint_eq(b.held, PCC_PNF_N);		/* the socket, 3 counter files */
 	r = read_now(t, mb, PCC_NETWANT_ALL, &flags);
 	ck_assert_uint_eq(r->nif, 2);
 	ck_assert_uint_eq(r->have, PCC_NETWANT_COUNTERS);
