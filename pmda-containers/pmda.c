@@ -290,7 +290,7 @@ static pmLongOptions longopts[] = {
 	PMDAOPT_LOGFILE,
 	PMDAOPT_HELPTEXT,
 	{ "rescan", 1, 'r', "SECS", "safety rescan of the cgroup tree every SECS [60, 0: never]" },
-	{ "fd-budget", 1, 'b', "N", "keep at most N cgroup files open [half the fd limit]" },
+	{ "fd-budget", 1, 'b', "N", "keep at most N fds open: cgroup files, netns sockets, pidfds [fd limit - 2048]" },
 	{ "cull", 1, 'c', "SECS", "forget instances gone for SECS [3600, 0: never]" },
 	{ "no-metadata", 0, 'M', NULL, "read no engine files: names and labels from cgroup paths" },
 	PMOPT_HELP,
