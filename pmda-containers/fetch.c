@@ -69,6 +69,24 @@ struct fastres {
 
 static struct fastres fr;
 
+/*
+ * What profile prof says of indom as a whole: 1 if every instance is in
+ * it (no profile, or one that names none of indom's and includes by
+ * default: what pmFetch sends unless the client narrowed it), else 0 and
+ * each instance is asked of in_profile.  Once per fetch, not per value.
+ */
+static int all_in_profile(pmInDom indom, const pmProfile *prof)
+{
+	int i;
+
+	if (prof == NULL)
+		return 1;
+	for (i = 0; i < prof->profile_len; i++)
+		if (prof->profile[i].indom == indom)
+			return 0;
+	return prof->state == PM_PROFILE_INCLUDE;
+}
+
 /* Does profile prof include instance inst of indom?  (as libpcp's __pmInProfile) */
 static int in_profile(pmInDom indom, const pmProfile *prof, int inst)
 {
@@ -108,6 +126,7 @@ static int list_containers(const pmdaExt *ext)
 	pmInDom indom = pmda.indom[INDOM_CTR];
 	struct pcc_container *c;
 	struct ctr **v, *t;
+	int all = all_in_profile(indom, ext->e_prof);
 
 	if (n > fr.inclcap) {
 		if ((v = realloc(fr.incl, n * sizeof(*v))) == NULL)
@@ -122,7 +141,7 @@ static int list_containers(const pmdaExt *ext)
 			continue;
 		if (pmda.scope != CTX_ALL && t->inst != pmda.scope)
 			continue;
-		if (in_profile(indom, ext->e_prof, t->inst))
+		if (all || in_profile(indom, ext->e_prof, t->inst))
 			fr.incl[fr.nincl++] = t;
 	}
 	return 0;
@@ -131,13 +150,20 @@ static int list_containers(const pmdaExt *ext)
 /*
  * The interfaces this fetch has numbers for, into fr.ifinst and fr.ifst:
  * each interface's instance and numbers are looked up once here, not once
- * per metric, and the values are then taken from two dense arrays.
+ * per metric, and the values are then taken from two dense arrays.  What
+ * net_if() checks is checked once per container where it can be (the
+ * reading, and that its names were matched), leaving one load of each
+ * interface's own entry: net_if's way back from each interface to its
+ * container and reading was a sixth of the agent's L1 misses in user space
+ * (100 network namespaces).
  */
 static int list_interfaces(const pmdaExt *ext)
 {
 	size_t i, j, n = pcc_set_count(pmda.set);
 	pmInDom indom = pmda.indom[INDOM_NETIF];
-	const struct pcc_netif *nif;
+	int all = all_in_profile(indom, ext->e_prof);
+	const struct pcc_netns_reading *r;
+	const struct ctrif *f;
 	struct pcc_container *c;
 	struct ctr *t;
 
@@ -149,7 +175,8 @@ static int list_interfaces(const pmdaExt *ext)
 		if (pmda.scope != CTX_ALL && t->inst != pmda.scope)
 			continue;
 		/* no reading, or one without the counters asked for: no values */
-		if (t->netr == NULL || t->netr->st_len < fr.ifst_len)
+		if ((r = t->netr) == NULL || r->st_len < fr.ifst_len ||
+		    r->names_gen != t->if_names_gen)
 			continue;
 		if (fr.nifincl + t->nifs > fr.ifinclcap) {
 			size_t cap = 2 * (fr.nifincl + t->nifs);
@@ -160,11 +187,14 @@ static int list_interfaces(const pmdaExt *ext)
 			fr.ifinclcap = cap;
 		}
 		for (j = 0; j < t->nifs; j++) {
-			if ((nif = net_if(t->ifs[j])) == NULL ||
-			    !in_profile(indom, ext->e_prof, t->ifs[j]->inst))
+			f = t->ifs[j];
+			/* as net_if(): not in this reading (any more) */
+			if (f->matched != t->if_match || f->idx >= r->nif)
 				continue;
-			fr.ifinst[fr.nifincl] = t->ifs[j]->inst;
-			fr.ifst[fr.nifincl++] = (const char *)&nif->st;
+			if (!all && !in_profile(indom, ext->e_prof, f->inst))
+				continue;
+			fr.ifinst[fr.nifincl] = f->inst;
+			fr.ifst[fr.nifincl++] = (const char *)&r->ifs[f->idx].st;
 		}
 	}
 	return 0;
@@ -283,7 +313,8 @@ int fetch_values(int numpmid, pmID *pmids, pmResult **resp, pmdaExt *ext)
 	}
 	if (nfast == 0)
 		return pmdaFetch(numpmid, pmids, resp, ext);
-	if ((rc = list_containers(ext)) < 0)
+	fr.nincl = 0;	/* the per-interface values are listed apart */
+	if (nfast > nperif && (rc = list_containers(ext)) < 0)
 		return rc;
 	if (nperif > 0 && (rc = list_interfaces(ext)) < 0)
 		return rc;
