@@ -140,6 +140,17 @@ int pcc_nl_watch_links(struct pcc_nlsk *s);
 int pcc_nl_stats(struct pcc_nlsk *s, struct pcc_nlbuf *b, pcc_nl_stats_fn fn, void *arg);
 
 /*
+ * The same dump when the namespace's interfaces are known: true if it
+ * brought exactly ifs[0..nif) (ifindexes, in that order) in one datagram,
+ * each one's first want bytes of counters loaded; false, the dump drained,
+ * if it was anything else (read it with pcc_nl_stats then).  Needs b set
+ * up by an earlier pcc_nl_stats.  Most interfaces it is worth trying on:
+ */
+#define PCC_NL_KNOWN_MAX	12	/* ~230 bytes each in NL_RCVLEN's 4 KiB */
+bool pcc_nl_stats_known(struct pcc_nlsk *s, struct pcc_nlbuf *b, struct pcc_netif *ifs,
+			size_t nif, size_t want);
+
+/*
  * Dump RTM_GETLINK (ifindex 0) or get one link, calling fn.  Returns the
  * number of links fn took, or -errno.
  */
@@ -175,6 +186,18 @@ struct pcc_nlconv {
  */
 int pcc_nl_stats_parse(struct pcc_nlconv *c, void *buf, size_t len,
 		       pcc_nl_stats_fn fn, void *arg);
+
+/*
+ * pcc_nl_stats_known's reading of its one datagram (pure, for tests and
+ * fuzzers): 1 if it held exactly ifs[0..nif) of conversation c, in order,
+ * then NLMSG_DONE without an error (each one's counters loaded, first want
+ * bytes); 0 if it ended before NLMSG_DONE; -EPROTO if anything else came
+ * (an error, another interface or more of them, a message short or without
+ * IFLA_STATS_LINK_64: ifs may then be part loaded); -EINVAL for NULL
+ * arguments.  Link notifications met are counted in c->notes.
+ */
+int pcc_nl_stats_known_parse(struct pcc_nlconv *c, void *buf, size_t len,
+			     struct pcc_netif *ifs, size_t nif, size_t want);
 int pcc_nl_links_parse(struct pcc_nlconv *c, void *buf, size_t len,
 		       pcc_nl_link_fn fn, void *arg);
 
