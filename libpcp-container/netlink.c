@@ -277,6 +277,21 @@ static inline struct nlmsghdr *msg_next(struct nlmsghdr *h, int *left)
 	return (struct nlmsghdr *)((char *)h + len);
 }
 
+/*
+ * Is h no message of conversation c?  A link notification
+ * (pcc_nl_watch_links) among those is counted in c->notes; the others are
+ * left from a conversation cut short.
+ */
+static inline bool foreign(struct pcc_nlconv *c, const struct nlmsghdr *h)
+{
+	if (h->nlmsg_seq == c->seq && h->nlmsg_pid == c->port)
+		return false;
+	if (h->nlmsg_seq == 0 && h->nlmsg_pid == 0 &&
+	    (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK))
+		c->notes++;
+	return true;
+}
+
 static int walk(struct pcc_nlconv *c, void *buf, size_t len, msg_fn fn, void *arg)
 {
 	int left = len > INT_MAX ? INT_MAX : (int)len, rc;
@@ -284,13 +299,8 @@ static int walk(struct pcc_nlconv *c, void *buf, size_t len, msg_fn fn, void *ar
 	struct nlmsgerr *e;
 
 	for (h = buf; msg_ok(h, left); h = msg_next(h, &left)) {
-		if (h->nlmsg_seq != c->seq || h->nlmsg_pid != c->port) {
-			/* a notification (pcc_nl_watch_links), or left from a conversation cut short */
-			if (h->nlmsg_seq == 0 && h->nlmsg_pid == 0 &&
-			    (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK))
-				c->notes++;
+		if (foreign(c, h))
 			continue;
-		}
 		switch (h->nlmsg_type) {
 		case NLMSG_DONE:
 			if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
@@ -446,26 +456,37 @@ struct stats_arg {
  * every-fetch path those were 280 of the library's 1000 instructions a
  * namespace (callgrind, 100 namespaces).  The checks are libnl's.
  */
+/*
+ * The IFLA_STATS_LINK_64 attribute of RTM_NEWSTATS message h (whose length
+ * is at least NLMSG_LENGTH of its header), NULL if it has none.  Older
+ * kernels send fewer fields, a newer one may send more: RTA_PAYLOAD says.
+ */
+static inline struct rtattr *stats64(struct nlmsghdr *h)
+{
+	struct if_stats_msg *ifsm = NLMSG_DATA(h);
+	int left = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(*ifsm)));
+	struct rtattr *at;
+
+	for (at = (struct rtattr *)((char *)ifsm + NLMSG_ALIGN(sizeof(*ifsm)));
+	     RTA_OK(at, left); at = RTA_NEXT(at, left))
+		if ((at->rta_type & NLA_TYPE_MASK) == IFLA_STATS_LINK_64)
+			return at;
+	return NULL;
+}
+
 static int stats_msg(struct nlmsghdr *h, void *arg)
 {
 	struct stats_arg *a = arg;
 	struct if_stats_msg *ifsm;
 	struct rtattr *at;
-	int left, rc;
+	int rc;
 
-	if (h->nlmsg_type != RTM_NEWSTATS || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifsm)))
+	if (h->nlmsg_type != RTM_NEWSTATS || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifsm)) ||
+	    (at = stats64(h)) == NULL)
 		return 0;
 	ifsm = NLMSG_DATA(h);
-	left = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(*ifsm)));
-	for (at = (struct rtattr *)((char *)ifsm + NLMSG_ALIGN(sizeof(*ifsm)));
-	     RTA_OK(at, left); at = RTA_NEXT(at, left)) {
-		if ((at->rta_type & NLA_TYPE_MASK) != IFLA_STATS_LINK_64)
-			continue;
-		/* older kernels have fewer fields, a newer one may have more */
-		rc = a->fn(ifsm->ifindex, RTA_DATA(at), RTA_PAYLOAD(at), a->arg);
-		return rc < 0 ? rc : 1;
-	}
-	return 0;
+	rc = a->fn(ifsm->ifindex, RTA_DATA(at), RTA_PAYLOAD(at), a->arg);
+	return rc < 0 ? rc : 1;
 }
 
 /* The dump request, built once: only its sequence number changes. */
@@ -529,7 +550,7 @@ int pcc_nl_stats(struct pcc_nlsk *s, struct pcc_nlbuf *b, pcc_nl_stats_fn fn, vo
 int pcc_nl_stats_known_parse(struct pcc_nlconv *c, void *buf, size_t len,
 			     struct pcc_netif *ifs, size_t nif, size_t want)
 {
-	int left = len > INT_MAX ? INT_MAX : (int)len, alen;
+	int left = len > INT_MAX ? INT_MAX : (int)len;
 	struct if_stats_msg *ifsm;
 	struct nlmsghdr *h;
 	struct rtattr *at;
@@ -538,12 +559,8 @@ int pcc_nl_stats_known_parse(struct pcc_nlconv *c, void *buf, size_t len,
 	if (c == NULL || buf == NULL || (ifs == NULL && nif > 0))
 		return -EINVAL;
 	for (h = buf; msg_ok(h, left); h = msg_next(h, &left)) {
-		if (h->nlmsg_seq != c->seq || h->nlmsg_pid != c->port) {
-			if (h->nlmsg_seq == 0 && h->nlmsg_pid == 0 &&
-			    (h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK))
-				c->notes++;
+		if (foreign(c, h))
 			continue;
-		}
 		if (h->nlmsg_type == NLMSG_DONE)
 			return i == nif && (h->nlmsg_len < NLMSG_LENGTH(sizeof(int)) ||
 					    *(int *)NLMSG_DATA(h) >= 0) ? 1 : -EPROTO;
@@ -551,14 +568,7 @@ int pcc_nl_stats_known_parse(struct pcc_nlconv *c, void *buf, size_t len,
 		    h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifsm)))
 			return -EPROTO;
 		ifsm = NLMSG_DATA(h);
-		if (ifsm->ifindex != ifs[i].ifindex)
-			return -EPROTO;
-		alen = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(*ifsm)));
-		for (at = (struct rtattr *)((char *)ifsm + NLMSG_ALIGN(sizeof(*ifsm)));
-		     RTA_OK(at, alen); at = RTA_NEXT(at, alen))
-			if ((at->rta_type & NLA_TYPE_MASK) == IFLA_STATS_LINK_64)
-				break;
-		if (!RTA_OK(at, alen))
+		if (ifsm->ifindex != ifs[i].ifindex || (at = stats64(h)) == NULL)
 			return -EPROTO;
 		pcc_ifstats_load(&ifs[i++].st, RTA_DATA(at), RTA_PAYLOAD(at), want);
 	}
