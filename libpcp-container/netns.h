@@ -287,6 +287,7 @@ struct pcc_netns_member {
 	unsigned flags;			/* MEMBER_* */
 	uint64_t checked;		/* the round its liveness was last checked in */
 	unsigned verify;		/* checks left until its namespace is verified */
+	unsigned fresh;			/* first checks left that each verify it */
 	int pidfd;			/* in t->epfd: readable once pid has exited; -1 if
 					 * none (no budget left, no pidfd_open): kill(pid, 0) */
 	char nspath[32];		/* "proc/PID/ns/net", below the sysroot */

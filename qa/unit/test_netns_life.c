@@ -153,6 +153,8 @@ START_TEST(watched_exits)
 	ck_assert_int_eq(pcc_netns_attach(t, pz, &mz), PCC_NETNS_SHARED);
 	ck_assert_int_ge(mx->pidfd, 0);
 	ck_assert_int_ge(my->pidfd, 0);
+	/* past their first checks, which each look at the namespace (and so see any exit) */
+	mx->fresh = my->fresh = mz->fresh = 0;
 	ck_assert_int_eq(pcc_netns_table_refresh(t), 0);
 	fx_reap(px);
 	ck_assert_int_eq(read_all(my, &r), PCC_NETNS_SHARED);	/* polls: x is gone */
@@ -301,6 +303,78 @@ START_TEST(attach_errors)
 	pcc_netns_table_free(NULL);
 	ck_assert_uint_eq(t->nns, 0);
 	pcc_netns_table_free(t);
+}
+END_TEST
+
+/* Ready in our namespace; into one of its own when a byte comes on go[0]. */
+static int go[2] = { -1, -1 };
+
+static void unshare_on_go(int ready)
+{
+	char c;
+
+	if (write(ready, "r", 1) != 1 || read(go[0], &c, 1) != 1)
+		_exit(22);
+	if (unshare(CLONE_NEWNET) < 0)
+		_exit(23);
+}
+
+static ino_t ns_ino(pid_t pid)
+{
+	char path[48];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+/*
+ * A process attached while still in the host's namespace, which then
+ * unshares its own (a runtime joins the container's cgroups first): the
+ * member's next checks look at its namespace each time, so the read says
+ * it moved (-ENOENT) and attaching again finds its own namespace, rather
+ * than reading it as the host's for another VERIFY_CHECKS (or, with a
+ * pidfd, VERIFY_PIDFD) rounds.
+ */
+START_TEST(host_member_moves)
+{
+	struct pcc_fdbudget b = { .max = 64, .held = 0 };
+	const struct pcc_netns_reading *r;
+	struct pcc_netns_member *m;
+	struct pcc_netns_table *t;
+	ino_t host;
+	pid_t pid;
+	int i, rc;
+
+	FX_SKIP_UNLESS_READY();
+	t = table_with(&b);	/* a budget: a pidfd, the longer interval */
+	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
+	pid = fx_spawn(NULL, unshare_on_go);
+	host = ns_ino(pid);
+	ck_assert_int_eq(pcc_netns_attach(t, pid, &m), PCC_NETNS_HOST);
+	if (fx_have_pidfd())	/* not under valgrind: kill(pid, 0) then, VERIFY_CHECKS */
+		ck_assert_int_ge(m->pidfd, 0);
+	ck_assert_int_eq(pcc_netns_table_refresh(t), 0);
+	ck_assert_int_eq(read_all(m, &r), PCC_NETNS_HOST);	/* still the host's */
+
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	for (i = 0; i < 400 && ns_ino(pid) == host; i++)
+		usleep(5000);
+	ck_assert_uint_ne(ns_ino(pid), host);
+	ck_assert_int_eq(pcc_netns_table_refresh(t), 0);
+	ck_assert_int_eq(read_all(m, &r), -ENOENT);
+	pcc_netns_detach(m);
+	rc = pcc_netns_attach(t, pid, &m);
+	ck_assert_int_ge(rc, 0);
+	ck_assert(!(rc & PCC_NETNS_HOST));
+	ck_assert_int_eq(read_all(m, &r), rc);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->nif, 1);		/* lo, its own */
+	pcc_netns_detach(m);
+	pcc_netns_table_free(t);
+	close(go[0]);
+	close(go[1]);
+	fx_reap(pid);
 }
 END_TEST
 
@@ -454,6 +528,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, tight_budget_gives_back);
 	tcase_add_test(tc, shared_loses_its_reader);
 	tcase_add_test(tc, attach_errors);
+	tcase_add_test(tc, host_member_moves);
 	tcase_add_test(tc, namespace_let_go);
 	tcase_add_test(tc, cycles);
 	tcase_add_test(tc, free_with_members);
