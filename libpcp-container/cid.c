@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "pcp-container.h"
+#include "hex.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -162,17 +163,6 @@ static struct span last_component(struct span s)
 	return (struct span){ s.p + i, s.n - i };
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool is_lower_hex(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -244,8 +234,8 @@ static bool unit_unescape(struct span s, char *dst)
 
 		if (c == '\\') {
 			if (s.n - i < 4 || s.p[i + 1] != 'x' ||
-			    (hi = hexval(s.p[i + 2])) < 0 ||
-			    (lo = hexval(s.p[i + 3])) < 0)
+			    (hi = pcc_hexval(s.p[i + 2])) < 0 ||
+			    (lo = pcc_hexval(s.p[i + 3])) < 0)
 				return false;
 			c = hi << 4 | lo;
 			if (c == '\0' || c == '/')

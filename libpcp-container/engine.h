@@ -169,6 +169,11 @@ bool src_name_ok(const char *name);
  */
 int jr_parse(const char *text, size_t len, json_t **ret);
 /*
+ * jr_parse for an engine's file whose top is an object: a parse error or
+ * another top is recorded in b and leaves *ret NULL.  0, or -ENOMEM only.
+ */
+int jr_parse_object(struct meta_priv *b, const char *text, size_t len, json_t **ret);
+/*
  * Members of obj by key: NULL if obj is not an object, the key is missing or
  * null; a member of the wrong type records -EBADMSG in b and is NULL too.
  */

@@ -83,15 +83,9 @@ int docker_parse(struct meta_priv *b, const char *text, size_t len)
 	int64_t pid;
 	int rc;
 
-	rc = jr_parse(text, len, &root);
-	if (rc < 0) {
-		mb_error(b, rc);
-		return rc == -ENOMEM ? rc : 0;
-	}
-	if (!json_is_object(root)) {
-		mb_error(b, -EBADMSG);
-		goto out;
-	}
+	rc = jr_parse_object(b, text, len, &root);
+	if (rc < 0 || root == NULL)
+		return rc;
 	s = jr_str(b, root, "Name");
 	if (s && *s == '/')
 		s++;
@@ -123,7 +117,6 @@ int docker_parse(struct meta_priv *b, const char *text, size_t len)
 		rc = mb_str(&m->container_type, "sandbox", -1);
 	else if (rc == 0 && s && strcmp(s, "container") == 0)
 		rc = mb_str(&m->container_type, "container", -1);
-out:
 	json_decref(root);
 	return rc;
 }

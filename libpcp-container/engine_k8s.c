@@ -165,21 +165,14 @@ static void fill_pid(struct pcc_engines *e, struct src *s, struct meta_priv *b)
 static int load_spec(const char *text, size_t len, struct meta_priv *b,
 		     json_t **ret_root, json_t **ret_ann)
 {
-	json_t *root = NULL;
+	json_t *root;
 	int rc;
 
-	*ret_root = *ret_ann = NULL;
-	rc = jr_parse(text, len, &root);
-	if (rc < 0) {
-		mb_error(b, rc);
-		return rc == -ENOMEM ? rc : 0;
-	}
-	if (!json_is_object(root)) {
-		mb_error(b, -EBADMSG);
-		json_decref(root);
-		return 0;
-	}
+	*ret_ann = NULL;
+	rc = jr_parse_object(b, text, len, &root);
 	*ret_root = root;
+	if (rc < 0 || root == NULL)
+		return rc;
 	*ret_ann = jr_obj(b, root, "annotations");
 	return jr_labels(b, *ret_ann);
 }

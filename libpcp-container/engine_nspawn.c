@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "hex.h"
 
 static const struct {
 	const char *key;
@@ -43,17 +44,6 @@ static int nspawn_probe(struct pcc_engines *e, const struct pcc_cid *cid,
 	return src_open(e, EDIR_MACHINES, cid->name, &p->src[0]);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Undo the quoting of a value into out (room for len bytes): surrounding
  * double or single quotes, and backslash escapes (\n \t \xHH, else the
@@ -77,8 +67,8 @@ static size_t unquote(const char *v, size_t len, char *out)
 			out[o++] = '\n';
 		else if (v[i] == 't')
 			out[o++] = '\t';
-		else if (v[i] == 'x' && i + 2 < len && hexval(v[i + 1]) >= 0 && hexval(v[i + 2]) >= 0) {
-			out[o++] = (char)(hexval(v[i + 1]) * 16 + hexval(v[i + 2]));
+		else if (v[i] == 'x' && i + 2 < len && pcc_hexval(v[i + 1]) >= 0 && pcc_hexval(v[i + 2]) >= 0) {
+			out[o++] = (char)(pcc_hexval(v[i + 1]) * 16 + pcc_hexval(v[i + 2]));
 			i += 2;
 		} else
 			out[o++] = v[i];

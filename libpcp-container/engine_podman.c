@@ -308,18 +308,13 @@ int podman_fill_cached(const struct podman_cache *c, const char *id, struct meta
 
 int podman_parse_config(struct meta_priv *b, const char *text, size_t len)
 {
-	json_t *root = NULL;
+	json_t *root;
 	int rc;
 
-	rc = jr_parse(text, len, &root);
-	if (rc < 0) {
-		mb_error(b, rc);
-		return rc == -ENOMEM ? rc : 0;
-	}
-	if (!json_is_object(root))
-		mb_error(b, -EBADMSG);
-	else
-		rc = jr_labels(b, jr_obj(b, root, "annotations"));
+	rc = jr_parse_object(b, text, len, &root);
+	if (rc < 0 || root == NULL)
+		return rc;
+	rc = jr_labels(b, jr_obj(b, root, "annotations"));
 	json_decref(root);
 	return rc;
 }

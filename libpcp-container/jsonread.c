@@ -68,6 +68,26 @@ int jr_parse(const char *text, size_t len, json_t **ret)
 	return 0;
 }
 
+int jr_parse_object(struct meta_priv *b, const char *text, size_t len, json_t **ret)
+{
+	json_t *root = NULL;
+	int rc;
+
+	*ret = NULL;
+	rc = jr_parse(text, len, &root);
+	if (rc < 0) {
+		mb_error(b, rc);
+		return rc == -ENOMEM ? rc : 0;
+	}
+	if (!json_is_object(root)) {
+		mb_error(b, -EBADMSG);
+		json_decref(root);
+		return 0;
+	}
+	*ret = root;
+	return 0;
+}
+
 /* obj[key] unless obj is no object or the member is missing or null. */
 static json_t *member(json_t *obj, const char *key)
 {
